@@ -1,0 +1,1 @@
+"""EOSC Performance Dashboard."""

@@ -1,0 +1,80 @@
+"""Access to the EOSC Performance API v1 over HTTP (httpx only; no UI code here).
+
+>>> from dashboard.api import SyncClient, json_path
+>>> with SyncClient("https://performance.services.fedcloud.eu/api/v1") as client:
+...     fast = client.results.all(benchmark_id=..., filters=[json_path("machine.cpus") >= 8])
+"""
+
+from .auth import (
+    Anonymous,
+    BearerAuth,
+    CallableToken,
+    EnvToken,
+    FileToken,
+    StaticToken,
+    TokenSource,
+    as_token_source,
+)
+from .client import DEFAULT_TIMEOUT, PerfClient
+from .errors import (
+    APIError,
+    BadRequest,
+    Conflict,
+    ConnectionFailed,
+    FieldError,
+    Forbidden,
+    InvalidQuery,
+    MalformedResponse,
+    NotFound,
+    RequestTimeout,
+    ResponseError,
+    ServerError,
+    TransportError,
+    Unauthorized,
+    ValidationFailed,
+)
+from .query import OPERATORS, JsonFilter, json_path, sort_by
+from .records import Benchmark, Claim, Flavor, Page, Result, Site, Submit, Tag, User
+from .sync import SyncClient
+
+__all__ = [
+    "DEFAULT_TIMEOUT",
+    "OPERATORS",
+    "APIError",
+    "Anonymous",
+    "BadRequest",
+    "BearerAuth",
+    "Benchmark",
+    "CallableToken",
+    "Claim",
+    "Conflict",
+    "ConnectionFailed",
+    "EnvToken",
+    "FieldError",
+    "FileToken",
+    "Flavor",
+    "Forbidden",
+    "InvalidQuery",
+    "JsonFilter",
+    "MalformedResponse",
+    "NotFound",
+    "Page",
+    "PerfClient",
+    "RequestTimeout",
+    "ResponseError",
+    "Result",
+    "ServerError",
+    "Site",
+    "StaticToken",
+    "Submit",
+    "SyncClient",
+    "Tag",
+    "TokenSource",
+    "TransportError",
+    "Unauthorized",
+    "User",
+    "ValidationFailed",
+    "as_token_source",
+    "json_path",
+    "sort_by",
+]

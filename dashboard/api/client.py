@@ -1,0 +1,270 @@
+"""The asynchronous client: one long-lived httpx connection pool per user session.
+
+Every request goes through :meth:`PerfClient._request`, which encodes the query,
+retries what is safe to retry and turns answers into data or exceptions (see
+:mod:`dashboard.api.errors`). The operations are grouped by resource, as in the
+API: ``client.results.list(...)``, ``client.sites.approve(id)``, and so on
+(:mod:`dashboard.api.resources`). :class:`~dashboard.api.sync.SyncClient` runs this
+same code for notebooks and scripts.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections.abc import AsyncIterator, Callable, Mapping
+from dataclasses import dataclass
+from typing import Any, Generic, TypeVar
+from urllib.parse import quote
+
+import httpx
+
+from .auth import BearerAuth, TokenSource, as_token_source
+from .errors import ConnectionFailed, InvalidQuery, RequestTimeout, decipher_response
+from .query import encode_params
+from .records import Page
+
+__all__ = ["DEFAULT_TIMEOUT", "PerfClient", "ProgressCallback"]
+
+log = logging.getLogger("dashboard.api")
+
+T = TypeVar("T")
+
+#: Connect quickly or fail; allow a slow service time to answer a big page.
+DEFAULT_TIMEOUT = httpx.Timeout(30.0, connect=10.0)
+#: Methods that do the same thing however often they are sent.
+IDEMPOTENT_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "PUT", "DELETE"})
+#: Statuses that say "try again shortly": a proxy or the service is overloaded.
+RETRY_STATUSES = frozenset({502, 503, 504})
+#: The largest page the API serves.
+MAX_PER_PAGE = 100
+
+ProgressCallback = Callable[[int, int], None]
+"""Called as ``progress(pages_loaded, pages_total)`` during a bulk load."""
+
+
+@dataclass(frozen=True)
+class Listing(Generic[T]):
+    """A list endpoint: its query parameters and how to read its items."""
+
+    read: Callable[..., T]
+    params: frozenset[str]
+    shares_records: bool = False  # results: let items share benchmark/site/flavor records
+
+    def check(self, query: Mapping[str, Any]) -> None:
+        unknown = set(query) - self.params - {"page", "per_page"}
+        if unknown:
+            raise InvalidQuery(
+                f"Unknown filter {', '.join(sorted(unknown))}; this list takes "
+                f"{', '.join(sorted(self.params))}"
+            )
+
+
+def _path(*parts: str) -> str:
+    """``/sites/{id}/flavors`` with each id quoted, so no id can change the path."""
+    return "/" + "/".join(quote(str(part), safe=":") for part in parts)
+
+
+class PerfClient:
+    """Asynchronous client of the EOSC Performance API v1.
+
+    ``base_url`` is the API root, e.g. ``https://performance.services.fedcloud.eu/api/v1``.
+    ``token`` is anything :func:`~dashboard.api.auth.as_token_source` accepts: nothing
+    (anonymous), a token string, a function, or a :class:`TokenSource`.
+    Use one client per user session and close it with :meth:`aclose`.
+    """
+
+    def __init__(
+        self,
+        base_url: str,
+        token: TokenSource | str | Callable[..., Any] | None = None,
+        *,
+        timeout: httpx.Timeout | float = DEFAULT_TIMEOUT,
+        retries: int = 2,
+        backoff: float = 0.25,
+        concurrency: int = 8,
+        transport: httpx.AsyncBaseTransport | None = None,
+    ) -> None:
+        from .resources import (  # the resources are thin and need this class
+            Benchmarks,
+            Flavors,
+            Reports,
+            Results,
+            Sites,
+            Tags,
+            Users,
+        )
+
+        self.base_url = base_url.rstrip("/")
+        self.token_source = as_token_source(token)
+        self.retries = retries
+        self.backoff = backoff
+        self.concurrency = concurrency
+        self._http = httpx.AsyncClient(
+            base_url=self.base_url + "/",
+            auth=BearerAuth(self.token_source),
+            timeout=timeout,
+            transport=transport,
+            headers={"Accept": "application/json", "User-Agent": "eosc-perf-dashboard"},
+            limits=httpx.Limits(max_connections=max(concurrency * 2, 10)),
+        )
+        self.benchmarks = Benchmarks(self)
+        self.sites = Sites(self)
+        self.flavors = Flavors(self)
+        self.tags = Tags(self)
+        self.results = Results(self)
+        self.reports = Reports(self)
+        self.users = Users(self)
+
+    def __repr__(self) -> str:
+        return f"PerfClient({self.base_url!r}, {self.token_source!r})"
+
+    async def aclose(self) -> None:
+        """Close the connection pool."""
+        await self._http.aclose()
+
+    @property
+    def closed(self) -> bool:
+        return self._http.is_closed
+
+    async def __aenter__(self) -> PerfClient:
+        return self
+
+    async def __aexit__(self, *exc_info: object) -> None:
+        await self.aclose()
+
+    async def _request(
+        self,
+        method: str,
+        path: str,
+        *,
+        params: Mapping[str, Any] | None = None,
+        json: Any = None,
+    ) -> Any:
+        """Send one request; retry only what is safe; return data or raise an APIError."""
+        described = f"{method} {path}"
+        query = encode_params(params or {})
+        retriable = method in IDEMPOTENT_METHODS
+        attempt = 0
+        while True:
+            started = time.perf_counter()
+            try:
+                response = await self._http.request(method, path, params=query, json=json)
+            except httpx.ConnectError as error:
+                if retriable and attempt < self.retries:
+                    attempt += 1
+                    await self._pause(attempt, described, "could not connect")
+                    continue
+                raise ConnectionFailed(
+                    f"Could not reach the performance service at {self.base_url} "
+                    f"({type(error).__name__})",
+                    request=described,
+                ) from None
+            except httpx.TimeoutException as error:
+                if isinstance(error, httpx.ConnectTimeout) and retriable and attempt < self.retries:
+                    attempt += 1
+                    await self._pause(attempt, described, "connection timed out")
+                    continue
+                raise RequestTimeout(
+                    f"The performance service did not answer {described} in time",
+                    request=described,
+                ) from None
+            except httpx.TransportError as error:
+                raise ConnectionFailed(
+                    f"The connection to the performance service broke during {described} "
+                    f"({type(error).__name__})",
+                    request=described,
+                ) from None
+            elapsed_ms = (time.perf_counter() - started) * 1000
+            log.debug("%s -> %s in %.0f ms", described, response.status_code, elapsed_ms)
+            if response.status_code in RETRY_STATUSES and retriable and attempt < self.retries:
+                attempt += 1
+                await self._pause(attempt, described, f"HTTP {response.status_code}")
+                continue
+            return decipher_response(
+                response.status_code, response.headers, response.content, request=described
+            )
+
+    async def _pause(self, attempt: int, described: str, why: str) -> None:
+        delay = self.backoff * 2 ** (attempt - 1)
+        log.info("%s: %s; retry %d of %d in %.2f s", described, why, attempt, self.retries, delay)
+        await asyncio.sleep(delay)
+
+    # -- lists -------------------------------------------------------------------------
+
+    async def _page(
+        self,
+        listing: Listing[T],
+        path: str,
+        query: Mapping[str, Any],
+        *,
+        page: int = 1,
+        per_page: int = MAX_PER_PAGE,
+        shared: dict | None = None,
+    ) -> Page[T]:
+        listing.check(query)
+        if not 1 <= per_page <= MAX_PER_PAGE:
+            raise InvalidQuery(f"per_page must be between 1 and {MAX_PER_PAGE}")
+        data = await self._request(
+            "GET", path, params={**query, "page": page, "per_page": per_page}
+        )
+        if listing.shares_records:
+            shared = {} if shared is None else shared
+            return Page.from_api(data, lambda item: listing.read(item, shared))
+        return Page.from_api(data, listing.read)
+
+    async def _pages(
+        self, listing: Listing[T], path: str, query: Mapping[str, Any], per_page: int
+    ) -> AsyncIterator[Page[T]]:
+        """Pages one after another, fetched only as the caller asks for them."""
+        shared: dict = {}
+        number = 1
+        while True:
+            page = await self._page(
+                listing, path, query, page=number, per_page=per_page, shared=shared
+            )
+            yield page
+            if not page.has_next:
+                return
+            number += 1
+
+    async def _collect(
+        self,
+        listing: Listing[T],
+        path: str,
+        query: Mapping[str, Any],
+        *,
+        concurrency: int | None = None,
+        progress: ProgressCallback | None = None,
+    ) -> list[T]:
+        """Every item: page 1 first, then the other pages concurrently, kept in order.
+
+        At most ``concurrency`` requests are in flight. If one page fails, or the
+        caller is cancelled, the pages still in flight are cancelled too.
+        """
+        shared: dict = {}
+        first = await self._page(listing, path, query, shared=shared)
+        total_pages = max(first.pages, 1)
+        if progress:
+            progress(1, total_pages)
+        if first.pages <= 1:
+            return list(first.items)
+        limit = asyncio.Semaphore(concurrency or self.concurrency)
+        loaded = 1
+
+        async def fetch(number: int) -> Page[T]:
+            nonlocal loaded
+            async with limit:
+                page = await self._page(listing, path, query, page=number, shared=shared)
+            loaded += 1
+            if progress:
+                progress(loaded, total_pages)
+            return page
+
+        async with asyncio.TaskGroup() as group:
+            tasks = [group.create_task(fetch(n)) for n in range(2, first.pages + 1)]
+        items = list(first.items)
+        for task in tasks:
+            items.extend(task.result().items)
+        return items
