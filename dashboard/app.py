@@ -1,0 +1,56 @@
+"""The Panel application: ``panel serve dashboard/app.py``.
+
+:func:`create_app` is the one place that wires a client, a token source and the
+state into the views, once per session.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+
+import panel as pn
+
+from dashboard.api import PerfClient, TokenSource
+from dashboard.config import resolve_api
+from dashboard.identity import DemoTokens
+from dashboard.state import SessionState
+from dashboard.views import AppShell
+
+log = logging.getLogger("dashboard.app")
+
+
+def _close_later(client: PerfClient) -> None:
+    try:
+        asyncio.get_running_loop().create_task(client.aclose())
+    except RuntimeError:  # no loop running: close right here
+        asyncio.run(client.aclose())
+
+
+def create_app(
+    api_url: str | None = None,
+    tokens: TokenSource | None = None,
+    *,
+    sandbox: bool | None = None,
+) -> AppShell:
+    """Build one session: its own client (closed when the session ends), state and views.
+
+    ``api_url`` defaults to the configured API (see :mod:`dashboard.config`);
+    ``tokens`` defaults to the demo identities on a sandbox, else anonymous.
+    """
+    target = resolve_api(api_url)
+    on_sandbox = target.sandbox if sandbox is None else sandbox
+    if tokens is None and on_sandbox:
+        tokens = DemoTokens()
+    client = PerfClient(target.url, tokens)
+    state = SessionState(client=client, api_url=target.url, sandbox=on_sandbox)
+    shell = AppShell(state=state)
+    if pn.state.curdoc is not None and pn.state.curdoc.session_context is not None:
+        pn.state.on_session_destroyed(lambda _context: _close_later(client))
+    pn.state.onload(state.refresh)
+    return shell
+
+
+if pn.state.served:
+    pn.extension("tabulator", notifications=True)
+    create_app().template().servable()

@@ -1,0 +1,155 @@
+"""``eosc-perf-dashboard``: serve the dashboard, or run the sandbox API alone.
+
+With no arguments it starts the embedded sandbox API on a free loopback port and
+serves the dashboard on it; ``--api URL`` points the dashboard at a real service.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import socket
+import sys
+from pathlib import Path
+
+from . import config
+
+DEFAULT_PORT = 5006
+
+
+def _sandbox_parser(subparsers) -> None:
+    sandbox = subparsers.add_parser(
+        "sandbox",
+        help="run the sandbox API alone (no dashboard)",
+        description=(
+            "Run the sandbox API: a local stand-in for the EOSC Performance API, "
+            "with demo data in SQLite."
+        ),
+    )
+    sandbox.add_argument("--host", default="127.0.0.1", help="address to listen on")
+    sandbox.add_argument("--port", type=int, default=0, help="port (default: a free one)")
+    sandbox.add_argument("--data-dir", type=Path, default=None, help="where the database lives")
+    sandbox.add_argument(
+        "--size", type=int, default=400, help="results of the main demo benchmark when seeding"
+    )
+    sandbox.add_argument(
+        "--latency-ms", type=float, default=0.0, help="simulated network latency per request"
+    )
+    sandbox.add_argument("--auth", choices=["demo", "oidc"], default="demo")
+    sandbox.add_argument("--issuer", default=None, help="OIDC issuer URL (with --auth oidc)")
+    sandbox.add_argument(
+        "--admin-entitlement",
+        action="append",
+        default=[],
+        help="entitlement that makes a user an administrator (with --auth oidc; repeatable)",
+    )
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="eosc-perf-dashboard",
+        description="Explore, contribute and review EOSC Performance benchmark results.",
+    )
+    parser.add_argument(
+        "--port",
+        type=int,
+        default=DEFAULT_PORT,
+        help=f"dashboard port (default {DEFAULT_PORT}; 0 for any free one)",
+    )
+    parser.add_argument(
+        "--address", default="127.0.0.1", help="address to serve on (default 127.0.0.1)"
+    )
+    parser.add_argument(
+        "--api",
+        default=None,
+        metavar="URL",
+        help=f"API root of a real service, e.g. {config.PRODUCTION_API} "
+        f"(default: ${config.API_URL_ENV}, else the embedded sandbox)",
+    )
+    parser.add_argument(
+        "--sandbox-dir", type=Path, default=None, help="where the embedded sandbox keeps its data"
+    )
+    parser.add_argument("--show", action="store_true", help="open a browser tab")
+    subparsers = parser.add_subparsers(dest="command")
+    _sandbox_parser(subparsers)
+    return parser
+
+
+def run_sandbox(args: argparse.Namespace) -> None:
+    from .sandbox import SandboxConfig, serve
+
+    serve(
+        SandboxConfig(
+            data_dir=args.data_dir or config.sandbox_data_dir(),
+            host=args.host,
+            port=args.port,
+            size=args.size,
+            latency_ms=args.latency_ms,
+            auth_mode=args.auth,
+            oidc_issuer=args.issuer,
+            admin_entitlements=tuple(args.admin_entitlement),
+        )
+    )
+
+
+def free_port(host: str = "127.0.0.1") -> int:
+    """A port nobody listens on right now."""
+    with socket.socket() as probe:
+        probe.bind((host, 0))
+        return probe.getsockname()[1]
+
+
+def run_dashboard(args: argparse.Namespace) -> None:
+    import panel as pn
+
+    from .app import create_app
+
+    port = args.port or free_port(args.address)
+
+    if args.sandbox_dir:
+        os.environ[config.SANDBOX_DIR_ENV] = str(args.sandbox_dir)
+    target = config.resolve_api(args.api)
+    pn.extension("tabulator", notifications=True)
+
+    def session():
+        return create_app(target.url, sandbox=target.sandbox).template()
+
+    origins = [f"{host}:{port}" for host in ("127.0.0.1", "localhost", args.address)]
+    server = pn.serve(
+        {"/": session},
+        port=port,
+        address=args.address,
+        websocket_origin=origins,
+        show=False,
+        start=False,
+        title="EOSC Performance",
+        verbose=False,
+    )
+    where = "the embedded sandbox API" if target.sandbox else "the API"
+    sys.stdout.write(
+        f"EOSC Performance Dashboard: http://{args.address}:{port}/\n"
+        f"  using {where} at {target.url}\n  (Ctrl-C to stop)\n"
+    )
+    sys.stdout.flush()
+    if args.show:
+        server.io_loop.add_callback(server.show, "/")
+    server.start()
+    server.io_loop.start()
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Entry point of the ``eosc-perf-dashboard`` console script."""
+    args = build_parser().parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+    try:
+        if args.command == "sandbox":
+            run_sandbox(args)
+        else:
+            run_dashboard(args)
+    except KeyboardInterrupt:
+        pass
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,37 @@
+"""Whose token a session uses: the seam where sign-in methods plug into the client.
+
+In sandbox mode a session picks one of the sandbox's demo identities (or none).
+JupyterHub and Panel OAuth sources plug in the same way: any
+:class:`~dashboard.api.auth.TokenSource` will do.
+"""
+
+from __future__ import annotations
+
+from .sandbox.identities import DEMO_IDENTITIES, DemoIdentity
+
+ANONYMOUS = "anonymous"
+
+
+class DemoTokens:
+    """The token of the demo identity this session chose; ``anonymous`` sends none."""
+
+    def __init__(self, key: str = ANONYMOUS) -> None:
+        self.key = key
+
+    @property
+    def identity(self) -> DemoIdentity | None:
+        return next((i for i in DEMO_IDENTITIES if i.key == self.key), None)
+
+    async def token(self, *, fresh: bool = False) -> str | None:
+        identity = self.identity
+        return identity.token if identity else None
+
+    def __repr__(self) -> str:
+        return f"DemoTokens({self.key!r})"
+
+
+def demo_choices() -> dict[str, str]:
+    """Label → key of every demo identity, anonymous first (for a selector)."""
+    choices = {"Anonymous (read-only)": ANONYMOUS}
+    choices.update({identity.name: identity.key for identity in DEMO_IDENTITIES})
+    return choices

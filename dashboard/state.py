@@ -1,0 +1,105 @@
+"""Per-session state as param models: no widgets, and no I/O beyond the injected client."""
+
+from __future__ import annotations
+
+import pandas as pd
+import param
+
+from .api import APIError, NotFound, PerfClient, Result, TransportError, Unauthorized, User
+from .identity import ANONYMOUS, DemoTokens
+
+LATEST_COLUMNS = ["Executed", "Benchmark", "Site", "Flavor", "Tags", "Uploaded"]
+
+
+def latest_frame(results: list[Result]) -> pd.DataFrame:
+    """The latest-results table: one row per result, in the user's words."""
+    rows = [
+        {
+            "Executed": result.execution_datetime,
+            "Benchmark": result.benchmark.name,
+            "Site": result.site.name,
+            "Flavor": result.flavor.name,
+            "Tags": ", ".join(tag.name for tag in result.tags),
+            "Uploaded": result.upload_datetime,
+        }
+        for result in results
+    ]
+    return pd.DataFrame(rows, columns=LATEST_COLUMNS)
+
+
+class SessionState(param.Parameterized):
+    """Where this session is connected, who is signed in, and the latest results."""
+
+    api_url = param.String(default="", constant=True, doc="The API root this session talks to.")
+    sandbox = param.Boolean(
+        default=False, constant=True, doc="Whether the API is a sandbox with demo identities."
+    )
+    identity = param.String(
+        default=ANONYMOUS, doc="The demo identity this session acts as (sandbox only)."
+    )
+    user = param.ClassSelector(
+        class_=User, default=None, allow_None=True, doc="The signed-in registered user."
+    )
+    signed_in = param.Boolean(default=False, doc="Whether a token is sent with requests.")
+    registered = param.Boolean(default=False, doc="Whether the signed-in user has registered.")
+    admin = param.Boolean(default=False, doc="Whether the signed-in user is an administrator.")
+    connection = param.Selector(
+        default="connecting",
+        objects=["connecting", "connected", "unreachable"],
+        doc="Whether the API answered the last request.",
+    )
+    problem = param.String(default="", doc="What went wrong last, in words; empty when fine.")
+    latest = param.DataFrame(
+        default=pd.DataFrame(columns=LATEST_COLUMNS), doc="The most recently uploaded results."
+    )
+    latest_count = param.Integer(default=0, doc="How many results the API holds in all.")
+    loading = param.Boolean(default=False, doc="Whether a request is under way.")
+
+    def __init__(self, client: PerfClient, **params) -> None:
+        super().__init__(**params)
+        self.client = client
+
+    async def refresh(self) -> None:
+        """Ask the API who we are and what was uploaded last."""
+        with self.param.update(loading=True):
+            if await self._guard(self._load_identity()):
+                await self._guard(self._load_latest())
+
+    @param.depends("identity", watch=True)
+    async def _switch_identity(self) -> None:
+        tokens = self.client.token_source
+        if isinstance(tokens, DemoTokens):
+            tokens.key = self.identity
+        with self.param.update(loading=True):
+            await self._guard(self._load_identity())
+
+    async def _guard(self, work) -> bool:
+        """Run ``work``; turn an API failure into a visible message instead of a traceback."""
+        try:
+            await work
+        except TransportError as error:
+            self.param.update(connection="unreachable", problem=str(error))
+            return False
+        except APIError as error:
+            self.param.update(connection="connected", problem=str(error))
+            return False
+        self.param.update(connection="connected", problem="")
+        return True
+
+    async def _load_identity(self) -> None:
+        signed_in = await self.client.token_source.token() is not None
+        user, admin = None, False
+        if signed_in:
+            try:
+                user = await self.client.users.me()
+            except NotFound:  # signed in, not registered yet
+                user = None
+            except Unauthorized:
+                signed_in = False
+            if signed_in:
+                admin = await self.client.users.try_admin()
+        self.param.update(signed_in=signed_in, user=user, registered=user is not None, admin=admin)
+
+    async def _load_latest(self) -> None:
+        page = await self.client.results.list(sort_by="-upload_datetime", per_page=20)
+        self.param.update(latest=latest_frame(list(page.items)), latest_count=page.total)

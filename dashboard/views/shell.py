@@ -1,0 +1,167 @@
+"""The application shell: where we are connected, who is signed in, the latest results."""
+
+from __future__ import annotations
+
+from html import escape
+
+import panel as pn
+import param
+
+from ..identity import demo_choices
+from ..state import SessionState
+
+TITLE = "EOSC Performance"
+
+
+def connection_html(api_url: str, sandbox: bool, connection: str, problem: str) -> str:
+    """A one-line description of the connection (text from outside is escaped)."""
+    where = "the sandbox API" if sandbox else "the performance service"
+    url = f"<code>{escape(api_url)}</code>"
+    if connection == "unreachable":
+        return f"<b>Cannot reach {where}</b> at {url}: {escape(problem)}"
+    if connection == "connecting":
+        return f"Connecting to {where} at {url}…"
+    return f"Connected to {where} at {url}"
+
+
+def identity_html(signed_in: bool, user, registered: bool, admin: bool) -> str:
+    """Who the session acts as, in words."""
+    if not signed_in:
+        return "Not signed in: you can look at everything, but not change anything."
+    if not registered:
+        return "Signed in, but not registered yet."
+    role = "administrator" if admin else "registered user"
+    return f"Signed in as <b>{escape(user.email)}</b> ({role})"
+
+
+class ConnectionStatus(pn.viewable.Viewer):
+    """Where the dashboard is connected; a retry button when the API could not be reached."""
+
+    state = param.ClassSelector(class_=SessionState, doc="The session's state.")
+
+    def __init__(self, **params) -> None:
+        super().__init__(**params)
+        state = self.state
+        self._text = pn.pane.HTML(
+            pn.bind(
+                connection_html,
+                state.param.api_url,
+                state.param.sandbox,
+                state.param.connection,
+                state.param.problem,
+            ),
+            margin=(5, 10),
+        )
+        self._retry = pn.widgets.Button(
+            name="Retry",
+            button_type="primary",
+            visible=state.param.connection.rx() == "unreachable",
+        )
+        self._retry.on_click(self._on_retry)
+        self._layout = pn.Row(self._text, self._retry, sizing_mode="stretch_width")
+
+    async def _on_retry(self, _event) -> None:
+        self.state.connection = "connecting"
+        await self.state.refresh()
+
+    def __panel__(self):
+        return self._layout
+
+
+class IdentityPanel(pn.viewable.Viewer):
+    """Who is signed in; in sandbox mode, a choice of demo identities."""
+
+    state = param.ClassSelector(class_=SessionState, doc="The session's state.")
+
+    def __init__(self, **params) -> None:
+        super().__init__(**params)
+        state = self.state
+        self._text = pn.pane.HTML(
+            pn.bind(
+                identity_html,
+                state.param.signed_in,
+                state.param.user,
+                state.param.registered,
+                state.param.admin,
+            ),
+            margin=(5, 10),
+        )
+        parts = [self._text]
+        if state.sandbox:
+            self._chooser = pn.widgets.Select.from_param(
+                state.param.identity,
+                name="Demo identity",
+                options=demo_choices(),
+                width=320,
+            )
+            parts.insert(0, self._chooser)
+        self._layout = pn.Column(*parts)
+
+    def __panel__(self):
+        return self._layout
+
+
+class LatestResults(pn.viewable.Viewer):
+    """The most recently uploaded results, with a loading state and errors in words."""
+
+    state = param.ClassSelector(class_=SessionState, doc="The session's state.")
+
+    def __init__(self, **params) -> None:
+        super().__init__(**params)
+        state = self.state
+        self._heading = pn.pane.Markdown(
+            pn.bind(self._heading_text, state.param.latest_count), margin=(0, 10)
+        )
+        self._table = pn.widgets.Tabulator(
+            state.param.latest,
+            disabled=True,
+            show_index=False,
+            sizing_mode="stretch_width",
+            formatters={
+                "Executed": {"type": "datetime", "outputFormat": "yyyy-MM-dd HH:mm 'UTC'"},
+                "Uploaded": {"type": "datetime", "outputFormat": "yyyy-MM-dd HH:mm 'UTC'"},
+            },
+            loading=state.param.loading,
+        )
+        self._alert = pn.pane.Alert(
+            state.param.problem.rx.pipe(escape),
+            alert_type="danger",
+            visible=state.param.problem.rx.bool(),
+        )
+        self._layout = pn.Column(self._heading, self._alert, self._table)
+
+    @staticmethod
+    def _heading_text(count: int) -> str:
+        return f"### Latest uploads ({count:,} results in all)"
+
+    def __panel__(self):
+        return self._layout
+
+
+class AppShell(pn.viewable.Viewer):
+    """The whole application: status and identity in the header, content in tabs."""
+
+    state = param.ClassSelector(class_=SessionState, doc="The session's state.")
+
+    def __init__(self, **params) -> None:
+        super().__init__(**params)
+        self.connection = ConnectionStatus(state=self.state)
+        self.identity = IdentityPanel(state=self.state)
+        self.latest = LatestResults(state=self.state)
+        self.tabs = pn.Tabs(("Latest results", self.latest), dynamic=False)
+        self._layout = pn.Column(
+            self.connection, self.identity, self.tabs, sizing_mode="stretch_width"
+        )
+
+    def __panel__(self):
+        return self._layout
+
+    def template(self) -> pn.template.BaseTemplate:
+        """The shell in a page template, for ``panel serve``."""
+        return pn.template.FastListTemplate(
+            title=TITLE,
+            header=[self.connection],
+            sidebar=[self.identity],
+            main=[self.tabs],
+            accent="#0b3d91",
+        )
