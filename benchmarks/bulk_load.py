@@ -1,0 +1,141 @@
+"""How much faster the client's bulk load is than a page-by-page loop, and how close to the limit.
+
+Starts the sandbox API in its own process with 10,000 results in one benchmark and
+50 ms of simulated network latency per request, then times, for all results of that
+benchmark (100 pages of 100):
+
+- sequential: page after page, each waiting for the previous (what the existing web
+  frontend does), through the same client so both parse the same records;
+- client: ``client.results.all(benchmark_id=...)`` (page 1, then the rest concurrently);
+- limit: a bare httpx fetch of the same pages, all at once, JSON decoded, no records.
+
+Each is run a few times and the median kept; the machine is noisy, so ratios count.
+The last two lines are ``sequential_over_client=<ratio>`` and ``client_over_limit=<ratio>``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+
+import httpx
+
+from dashboard.api import PerfClient
+from dashboard.cli import free_port
+
+
+def start_sandbox(data_dir: str, size: int, latency_ms: float) -> tuple[subprocess.Popen, str]:
+    port = free_port()
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "dashboard",
+            "sandbox",
+            "--port",
+            str(port),
+            "--data-dir",
+            data_dir,
+            "--size",
+            str(size),
+            "--latency-ms",
+            str(latency_ms),
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    url = f"http://127.0.0.1:{port}/api/v1"
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        try:
+            if httpx.get(f"{url}/benchmarks", timeout=5).status_code == 200:
+                return process, url
+        except httpx.TransportError:
+            pass
+        time.sleep(0.2)
+    process.kill()
+    raise SystemExit("the sandbox did not start within 2 minutes")
+
+
+async def biggest_benchmark(client: PerfClient) -> tuple[str, int]:
+    best = ("", 0)
+    for benchmark in await client.benchmarks.all():
+        total = (await client.results.list(benchmark_id=benchmark.id, per_page=1)).total
+        best = max(best, (benchmark.id, total), key=lambda pair: pair[1])
+    return best
+
+
+async def sequential(client: PerfClient, benchmark_id: str) -> int:
+    count = 0
+    async for page in client.results.pages(benchmark_id=benchmark_id):
+        count += len(page.items)
+    return count
+
+
+async def bulk(client: PerfClient, benchmark_id: str) -> int:
+    return len(await client.results.all(benchmark_id=benchmark_id))
+
+
+async def limit(url: str, benchmark_id: str) -> int:
+    limits = httpx.Limits(max_connections=200)
+    async with httpx.AsyncClient(base_url=url + "/", timeout=60, limits=limits) as http:
+        query = {"benchmark_id": benchmark_id, "per_page": 100}
+        first = (await http.get("/results", params={**query, "page": 1})).json()
+        rest = await asyncio.gather(
+            *(
+                http.get("/results", params={**query, "page": n})
+                for n in range(2, first["pages"] + 1)
+            )
+        )
+        return len(first["items"]) + sum(len(r.json()["items"]) for r in rest)
+
+
+async def timed(work) -> tuple[float, int]:
+    started = time.perf_counter()
+    count = await work
+    return time.perf_counter() - started, count
+
+
+async def measure(url: str, repeats: int) -> dict[str, float]:
+    async with PerfClient(url) as client:
+        benchmark_id, total = await biggest_benchmark(client)
+        print(f"benchmark {benchmark_id}: {total} results, {-(-total // 100)} pages")
+        times: dict[str, list[float]] = {"sequential": [], "client": [], "limit": []}
+        for _ in range(repeats):
+            for name, work in (
+                ("sequential", sequential(client, benchmark_id)),
+                ("client", bulk(client, benchmark_id)),
+                ("limit", limit(url, benchmark_id)),
+            ):
+                seconds, count = await timed(work)
+                assert count == total, f"{name} loaded {count} of {total}"
+                times[name].append(seconds)
+    return {name: statistics.median(values) for name, values in times.items()}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--size", type=int, default=10_000)
+    parser.add_argument("--latency-ms", type=float, default=50.0)
+    parser.add_argument("--repeats", type=int, default=3)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as data_dir:
+        process, url = start_sandbox(data_dir, args.size, args.latency_ms)
+        try:
+            medians = asyncio.run(measure(url, args.repeats))
+        finally:
+            process.terminate()
+            process.wait(timeout=10)
+    for name, seconds in medians.items():
+        print(f"{name}: {seconds * 1000:.0f} ms (median of {args.repeats})")
+    print(f"sequential_over_client={medians['sequential'] / medians['client']:.2f}")
+    print(f"client_over_limit={medians['client'] / medians['limit']:.2f}")
+
+
+if __name__ == "__main__":
+    main()

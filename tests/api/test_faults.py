@@ -1,0 +1,140 @@
+"""Faults end in the documented exception or a successful retry, and a POST is never sent twice.
+
+Timeouts, refused connections and expired tokens come from real servers; the 5xx
+answers and a broken body come from httpx's MockTransport, as no server gives
+those on demand.
+"""
+
+from __future__ import annotations
+
+import socket
+from datetime import UTC, datetime
+
+import httpx
+import pytest
+
+from dashboard.api import (
+    ConnectionFailed,
+    MalformedResponse,
+    PerfClient,
+    RequestTimeout,
+    ServerError,
+    Unauthorized,
+)
+from dashboard.sandbox.identities import identity_by_key
+
+LIST_BODY = (
+    b'{"items":[],"total":0,"page":1,"pages":0,"per_page":100,"has_next":false,"has_prev":false}'
+)
+
+
+class Counting(httpx.AsyncBaseTransport):
+    """Wraps a transport and counts the requests that went through it, per method."""
+
+    def __init__(self, inner: httpx.AsyncBaseTransport) -> None:
+        self.inner = inner
+        self.sent: list[str] = []
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        self.sent.append(request.method)
+        return await self.inner.handle_async_request(request)
+
+
+def scripted(*answers: tuple[int, bytes]) -> Counting:
+    """A transport that answers with ``answers`` in turn (the last one repeats)."""
+    queue = list(answers)
+
+    def answer(request: httpx.Request) -> httpx.Response:
+        status, body = queue.pop(0) if len(queue) > 1 else queue[0]
+        return httpx.Response(status, content=body, headers={"content-type": "application/json"})
+
+    return Counting(httpx.MockTransport(answer))
+
+
+def closed_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]  # closed again when the block ends
+
+
+def new_result(client: PerfClient):
+    return client.results.create(
+        {"score": 1},
+        benchmark="b" * 8,
+        flavor="f" * 8,
+        execution_datetime=datetime(2024, 1, 1, tzinfo=UTC),
+    )
+
+
+@pytest.mark.parametrize(
+    ("answers", "outcome", "attempts"),
+    [
+        pytest.param([(503, b""), (502, b""), (200, LIST_BODY)], "ok", 3, id="503-502-then-ok"),
+        pytest.param([(504, b"")], ServerError, 3, id="504-until-retries-run-out"),
+        pytest.param([(500, b'{"code":500}')], ServerError, 1, id="500-is-not-retried"),
+        pytest.param([(200, b"{not json")], MalformedResponse, 1, id="malformed-json-body"),
+    ],
+)
+async def test_reads_retry_only_what_may_pass(answers, outcome, attempts):
+    transport = scripted(*answers)
+    async with PerfClient("http://api.test/api/v1", transport=transport, backoff=0.001) as client:
+        if outcome == "ok":
+            assert (await client.results.list()).total == 0
+        else:
+            with pytest.raises(outcome):
+                await client.results.list()
+    assert transport.sent == ["GET"] * attempts
+
+
+@pytest.mark.parametrize("status", [500, 502, 503, 504])
+async def test_a_post_is_never_sent_twice_on_server_errors(status):
+    transport = scripted((status, b""))
+    async with PerfClient("http://api.test/api/v1", "t", transport=transport, backoff=0.001) as c:
+        with pytest.raises(ServerError, match=f"HTTP {status}"):
+            await new_result(c)
+    assert transport.sent == ["POST"]
+
+
+async def test_connection_refused_is_retried_for_reads_only():
+    port = closed_port()
+    transport = Counting(httpx.AsyncHTTPTransport())
+    url = f"http://127.0.0.1:{port}/api/v1"
+    async with PerfClient(url, "t", transport=transport, backoff=0.001, retries=2) as client:
+        with pytest.raises(ConnectionFailed, match=f"Could not reach .*127.0.0.1:{port}"):
+            await client.results.list()
+        assert transport.sent == ["GET", "GET", "GET"]
+        transport.sent.clear()
+        with pytest.raises(ConnectionFailed):
+            await new_result(client)
+        assert transport.sent == ["POST"]
+
+
+async def test_a_slow_answer_times_out_with_its_own_exception(fresh_sandbox):
+    server = fresh_sandbox(latency_ms=400)
+    transport = Counting(httpx.AsyncHTTPTransport())
+    async with PerfClient(server.url, timeout=0.1, transport=transport) as client:
+        with pytest.raises(RequestTimeout, match="did not answer GET /results in time"):
+            await client.results.list()
+    assert transport.sent == ["GET"], "a read timeout is not retried: the user is told at once"
+
+
+async def test_an_expired_token_is_replaced_once_and_the_request_retried(sandbox_url):
+    asked: list[bool] = []
+
+    def tokens(fresh: bool = False) -> str:
+        asked.append(fresh)
+        return identity_by_key("alice").token if fresh else "expired-token"
+
+    transport = Counting(httpx.AsyncHTTPTransport())
+    async with PerfClient(sandbox_url, tokens, transport=transport) as client:
+        assert (await client.users.me()).email == identity_by_key("alice").email
+    assert asked == [False, True]
+    assert transport.sent == ["GET", "GET"]
+
+
+async def test_a_token_that_stays_bad_ends_in_unauthorized(sandbox_url):
+    transport = Counting(httpx.AsyncHTTPTransport())
+    async with PerfClient(sandbox_url, lambda: "always-bad", transport=transport) as client:
+        with pytest.raises(Unauthorized):
+            await client.users.me()
+    assert transport.sent == ["GET"], "the same token again would fail again: not re-sent"
