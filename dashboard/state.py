@@ -8,23 +8,31 @@ import param
 from .api import APIError, NotFound, PerfClient, Result, TransportError, Unauthorized, User
 from .identity import ANONYMOUS, DemoTokens
 
-LATEST_COLUMNS = ["Executed", "Benchmark", "Site", "Flavor", "Tags", "Uploaded"]
+LATEST_COLUMNS = ["Executed (UTC)", "Benchmark", "Site", "Flavor", "Tags", "Uploaded (UTC)"]
+
+
+def _utc_naive(moment):
+    # table widgets show naive datetimes as they are; the column title says UTC
+    return moment.replace(tzinfo=None)
 
 
 def latest_frame(results: list[Result]) -> pd.DataFrame:
     """The latest-results table: one row per result, in the user's words."""
     rows = [
         {
-            "Executed": result.execution_datetime,
+            "Executed (UTC)": _utc_naive(result.execution_datetime),
             "Benchmark": result.benchmark.name,
             "Site": result.site.name,
             "Flavor": result.flavor.name,
             "Tags": ", ".join(tag.name for tag in result.tags),
-            "Uploaded": result.upload_datetime,
+            "Uploaded (UTC)": _utc_naive(result.upload_datetime),
         }
         for result in results
     ]
-    return pd.DataFrame(rows, columns=LATEST_COLUMNS)
+    frame = pd.DataFrame(rows, columns=LATEST_COLUMNS)
+    for column in ("Executed (UTC)", "Uploaded (UTC)"):
+        frame[column] = pd.to_datetime(frame[column])
+    return frame
 
 
 class SessionState(param.Parameterized):

@@ -6,6 +6,7 @@ from html import escape
 
 import panel as pn
 import param
+from bokeh.models.widgets.tables import DateFormatter
 
 from ..identity import demo_choices
 from ..state import SessionState
@@ -53,8 +54,8 @@ class ConnectionStatus(pn.viewable.Viewer):
             margin=(5, 10),
         )
         self._retry = pn.widgets.Button(
-            name="Retry",
-            button_type="primary",
+            label="Retry",
+            color="primary",
             visible=state.param.connection.rx() == "unreachable",
         )
         self._retry.on_click(self._on_retry)
@@ -116,10 +117,11 @@ class LatestResults(pn.viewable.Viewer):
             state.param.latest,
             disabled=True,
             show_index=False,
+            layout="fit_columns",
             sizing_mode="stretch_width",
             formatters={
-                "Executed": {"type": "datetime", "outputFormat": "yyyy-MM-dd HH:mm 'UTC'"},
-                "Uploaded": {"type": "datetime", "outputFormat": "yyyy-MM-dd HH:mm 'UTC'"},
+                "Executed (UTC)": DateFormatter(format="%Y-%m-%d %H:%M"),
+                "Uploaded (UTC)": DateFormatter(format="%Y-%m-%d %H:%M"),
             },
             loading=state.param.loading,
         )

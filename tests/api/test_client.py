@@ -96,10 +96,15 @@ async def test_results_filter_sort_search_and_aware_datetimes(make_client):
         or site.name in {t.name for t in r.tags}
         for r in by_search.items
     )
-    recent = await client.results.list(execution_after=first[-1].execution_datetime, per_page=100)
-    assert all(
-        r.execution_datetime.date() > first[-1].execution_datetime.date() for r in recent.items
-    )
+    # the range parameters are dates: "after" means after that day's midnight (UTC)
+    day = first[-1].execution_datetime.date()
+    midnight = datetime(day.year, day.month, day.day, tzinfo=UTC)
+    recent = await client.results.all(benchmark_id=bench.id, execution_after=day)
+    assert recent and all(r.execution_datetime > midnight for r in recent)
+    earlier = await client.results.all(benchmark_id=bench.id, execution_before=day)
+    assert all(r.execution_datetime < midnight for r in earlier)
+    everything = await client.results.list(benchmark_id=bench.id, per_page=1)
+    assert len(recent) + len(earlier) == everything.total
 
 
 async def test_bulk_load_is_complete_in_order_and_reports_progress(make_client):
@@ -194,6 +199,10 @@ async def test_an_administrator_reviews(make_client):
     assert (await admin.reports.submits(resource_type="site")).total >= 1
 
     await admin.sites.approve(site.id)
+    spam = await alice.sites.create(name=unique("Spam site"), address="Nowhere")
+    await admin.sites.reject(spam.id)
+    with pytest.raises(NotFound):
+        await admin.sites.get(spam.id)
     await admin.flavors.approve(flavor.id)
     await admin.flavors.reject(doomed_flavor.id)
     assert site.id in {s.id for s in await alice.sites.all()}
@@ -244,8 +253,8 @@ async def test_an_administrator_reviews(make_client):
     uploader = await admin.results.uploader(deleted.id)
     assert uploader.sub and uploader.iss
     await admin.results.delete(deleted.id)
-    with pytest.raises(NotFound):
-        await admin.results.get(deleted.id)
+    # the service deletes softly: gone from every list, still readable by id
+    assert deleted.id not in {r.id for r in await alice.results.all(benchmark_id=bench.id)}
 
     tag = await alice.tags.create(name=unique("typo"))
     assert (await admin.tags.update(tag.id, name=tag.name + "-fixed")).name == tag.name + "-fixed"

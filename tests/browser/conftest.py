@@ -1,0 +1,85 @@
+"""Headless Debian Chromium driven by playwright, and the dashboard served for it."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+import pytest
+
+from dashboard.cli import free_port
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not Path(CHROMIUM).exists():
+        pytest.skip(f"{CHROMIUM} is not installed (bash .ci/test installs it as root)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True
+        )
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser):
+    """A fresh browser context (its own cookies and storage) that fails on any dialog."""
+    context = browser.new_context(viewport={"width": 1400, "height": 900})
+    page = context.new_page()
+    page.dialogs = []
+    page.console_errors = []
+    page.on("dialog", lambda dialog: (page.dialogs.append(dialog.message), dialog.dismiss()))
+    page.on(
+        "console",
+        lambda message: (
+            page.console_errors.append(message.text) if message.type == "error" else None
+        ),
+    )
+    yield page
+    context.close()
+
+
+def wait_for_http(url: str, process: subprocess.Popen, timeout: float = 90) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"the server exited with {process.returncode}")
+        try:
+            if httpx.get(url, timeout=5).status_code < 500:
+                return
+        except httpx.TransportError:
+            pass
+        time.sleep(0.25)
+    raise RuntimeError(f"{url} did not answer within {timeout} s")
+
+
+@pytest.fixture(scope="session")
+def dashboard_url(tmp_path_factory):
+    """The README's first command, served on a free port with its own sandbox data."""
+    port = free_port()
+    data_dir = tmp_path_factory.mktemp("dashboard-sandbox")
+    log = (tmp_path_factory.mktemp("logs") / "dashboard.log").open("w")
+    process = subprocess.Popen(
+        [sys.executable, "-m", "dashboard", "--port", str(port), "--sandbox-dir", str(data_dir)],
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        env={**os.environ, "EOSC_PERF_API_URL": ""},
+    )
+    url = f"http://127.0.0.1:{port}/"
+    try:
+        wait_for_http(url, process)
+        yield url
+    finally:
+        process.terminate()
+        process.wait(timeout=15)
+        log.close()
