@@ -101,8 +101,9 @@ async def timed(work) -> tuple[float, int]:
     return time.perf_counter() - started, count
 
 
-async def measure(url: str, repeats: int) -> dict[str, float]:
-    async with PerfClient(url) as client:
+async def measure(url: str, repeats: int, concurrency: int | None) -> dict[str, float]:
+    options = {"concurrency": concurrency} if concurrency else {}
+    async with PerfClient(url, **options) as client:
         benchmark_id, total = await biggest_benchmark(client)
         print(f"benchmark {benchmark_id}: {total} results, {-(-total // 100)} pages")
         times: dict[str, list[float]] = {"sequential": [], "client": [], "limit": []}
@@ -123,11 +124,14 @@ def main() -> None:
     parser.add_argument("--size", type=int, default=10_000)
     parser.add_argument("--latency-ms", type=float, default=50.0)
     parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument(
+        "--concurrency", type=int, default=None, help="the client's (default: its own default)"
+    )
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as data_dir:
         process, url = start_sandbox(data_dir, args.size, args.latency_ms)
         try:
-            medians = asyncio.run(measure(url, args.repeats))
+            medians = asyncio.run(measure(url, args.repeats, args.concurrency))
         finally:
             process.terminate()
             process.wait(timeout=10)

@@ -32,8 +32,8 @@ The API answers errors in three shapes, all read by :func:`decipher_response`:
 
 from __future__ import annotations
 
+import ast
 import json
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -250,10 +250,13 @@ def _flatten_errors(errors: dict[str, Any], location: str = "") -> list[FieldErr
     return found
 
 
-_DEQUE_ITEM = re.compile(r"'((?:[^'\\]|\\.)*)'|(-?\d+)")
-
-
 def _parse_deque_path(text: str) -> tuple[str, ...]:
     """``"deque(['machine', 'cpu', 0])"`` (how the API reports a schema path) → a tuple."""
-    inner = text.removeprefix("deque(").removesuffix(")")
-    return tuple(quoted or number for quoted, number in _DEQUE_ITEM.findall(inner))
+    inner = text.strip().removeprefix("deque(").removesuffix(")")
+    try:
+        parts = ast.literal_eval(inner)  # the API sends a Python repr; read it as one
+    except (ValueError, SyntaxError):
+        return (inner,) if inner else ()
+    if not isinstance(parts, list | tuple):
+        return (str(parts),)
+    return tuple(str(part) for part in parts)
