@@ -17,8 +17,10 @@ CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser():
+    """Chromium for one test module: playwright's sync API holds an event loop while it
+    runs, which would stop the asyncio tests of other modules."""
     if not Path(CHROMIUM).exists():
         pytest.skip(f"{CHROMIUM} is not installed (bash .ci/test installs it as root)")
     from playwright.sync_api import sync_playwright

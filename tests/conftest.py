@@ -1,0 +1,78 @@
+"""Shared fixtures: sandbox API servers, reached over real HTTP.
+
+``sandbox`` / ``sandbox_url``: one sandbox for the whole session (demo auth, default
+seed). Tests share it, so a test that changes data creates the objects it changes
+and never relies on counts staying put. ``fresh_sandbox`` starts isolated servers
+for tests that need options (latency, size, auth mode) or a clean state.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+
+import httpx
+import pytest
+
+from dashboard.sandbox import SandboxConfig, SandboxServer
+from dashboard.sandbox.identities import identity_by_key
+
+
+@pytest.fixture(scope="session")
+def sandbox(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SandboxServer]:
+    """A started sandbox shared by the session (demo auth mode, default seed size)."""
+    server = SandboxServer(SandboxConfig(data_dir=tmp_path_factory.mktemp("sandbox")))
+    server.start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def sandbox_url(sandbox: SandboxServer) -> str:
+    """The shared sandbox's API base URL (``http://127.0.0.1:PORT/api/v1``)."""
+    return sandbox.url
+
+
+@pytest.fixture
+def fresh_sandbox(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> Iterator[Callable[..., SandboxServer]]:
+    """Factory starting isolated sandboxes, all stopped when the test ends.
+
+    ``fresh_sandbox(latency_ms=50, size=100)`` takes any `SandboxConfig` field;
+    ``data_dir`` defaults to a new temporary directory (pass one to restart on
+    the same data).
+    """
+    servers: list[SandboxServer] = []
+
+    def start(**options: object) -> SandboxServer:
+        options.setdefault("data_dir", tmp_path_factory.mktemp("fresh-sandbox"))
+        server = SandboxServer(SandboxConfig(**options))  # type: ignore[arg-type]
+        server.start()
+        servers.append(server)
+        return server
+
+    yield start
+    for server in reversed(servers):
+        server.stop()
+
+
+@pytest.fixture
+def sandbox_client(sandbox_url: str) -> Iterator[Callable[..., httpx.Client]]:
+    """Factory of HTTP clients on a sandbox, signed in as a demo identity or anonymous.
+
+    ``sandbox_client("alice")`` (or ``"bob"``, ``"admin"``, None for anonymous) talks
+    to the shared sandbox; ``sandbox_client("admin", url=other.url)`` to another one.
+    """
+    clients: list[httpx.Client] = []
+
+    def make(as_: str | None = None, url: str | None = None) -> httpx.Client:
+        headers = {}
+        if as_ is not None:
+            headers["Authorization"] = f"Bearer {identity_by_key(as_).token}"
+        client = httpx.Client(base_url=url or sandbox_url, headers=headers, timeout=30.0)
+        clients.append(client)
+        return client
+
+    yield make
+    for client in clients:
+        client.close()
