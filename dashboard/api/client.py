@@ -20,6 +20,7 @@ from urllib.parse import quote
 
 import httpx
 
+from ..gc_pause import collector_paused
 from .auth import BearerAuth, TokenSource, as_token_source
 from .errors import ConnectionFailed, InvalidQuery, RequestTimeout, decipher_response
 from .query import encode_params
@@ -83,7 +84,7 @@ class PerfClient:
         timeout: httpx.Timeout | float = DEFAULT_TIMEOUT,
         retries: int = 2,
         backoff: float = 0.25,
-        concurrency: int = 8,
+        concurrency: int = 16,
         transport: httpx.AsyncBaseTransport | None = None,
     ) -> None:
         from .resources import (  # the resources are thin and need this class
@@ -241,8 +242,20 @@ class PerfClient:
         """Every item: page 1 first, then the other pages concurrently, kept in order.
 
         At most ``concurrency`` requests are in flight. If one page fails, or the
-        caller is cancelled, the pages still in flight are cancelled too.
+        caller is cancelled, the pages still in flight are cancelled too. The garbage
+        collector pauses meanwhile (see :mod:`dashboard.gc_pause`).
         """
+        with collector_paused():
+            return await self._collect_pages(listing, path, query, concurrency, progress)
+
+    async def _collect_pages(
+        self,
+        listing: Listing[T],
+        path: str,
+        query: Mapping[str, Any],
+        concurrency: int | None,
+        progress: ProgressCallback | None,
+    ) -> list[T]:
         shared: dict = {}
         first = await self._page(listing, path, query, shared=shared)
         total_pages = max(first.pages, 1)

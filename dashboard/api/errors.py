@@ -38,6 +38,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+import orjson
+
 __all__ = [
     "APIError",
     "BadRequest",
@@ -181,6 +183,15 @@ def error_class_for(status: int) -> type[ResponseError]:
     return _BY_STATUS.get(status, ResponseError)
 
 
+def loads(body: bytes) -> Any:
+    """Decode a JSON body: orjson for speed (a page of results is ~300 kB), with the
+    standard library as the fallback for what orjson refuses (NaN, Infinity)."""
+    try:
+        return orjson.loads(body)
+    except orjson.JSONDecodeError:
+        return json.loads(body)
+
+
 def decipher_response(
     status: int, headers: Mapping[str, str], body: bytes, *, request: str = ""
 ) -> Any:
@@ -193,7 +204,7 @@ def decipher_response(
         if status == 204 or not body.strip():
             return None
         try:
-            return json.loads(body)
+            return loads(body)
         except (ValueError, UnicodeDecodeError):
             content_type = headers.get("content-type", "unknown content")
             raise MalformedResponse(
@@ -202,7 +213,7 @@ def decipher_response(
                 request=request,
             ) from None
     try:
-        payload = json.loads(body) if body.strip() else None
+        payload = loads(body) if body.strip() else None
     except (ValueError, UnicodeDecodeError):
         payload = None
     cls = error_class_for(status)

@@ -15,15 +15,14 @@ dashboard must show them as text.
 
 from __future__ import annotations
 
-import gc
 import math
 import random
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any, NamedTuple
 
+from dashboard.gc_pause import collector_paused
 from dashboard.sandbox import seed_schemas
 from dashboard.sandbox.identities import DEMO_IDENTITIES, DEMO_ISSUER
 
@@ -503,7 +502,7 @@ def generate(size: int = 400, *, seed: int = 20241122) -> SeedData:
     # Results come after the whole catalogue so that its ids do not depend on ``size``.
     results: list[Row] = []
     outliers: list[Row] = []
-    with _collector_paused():
+    with collector_paused():
         for index, (b, row) in enumerate(zip(_BENCHMARKS, benchmarks, strict=True)):
             if b.status != "approved":
                 continue  # pending benchmarks cannot have results yet
@@ -570,22 +569,6 @@ def _sites_and_flavors(
                     )
                 )
     return sites, flavors, placements
-
-
-@contextmanager
-def _collector_paused() -> Iterator[None]:
-    """Pause the cyclic garbage collector while building results.
-
-    The rows hold no reference cycles, yet building 10^5 of them sets off full
-    collections that rescan every earlier row: ~40% of the time at that size.
-    """
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 def _plan(b: _Benchmark, count: int) -> tuple[Build, int]:
