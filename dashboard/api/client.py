@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import random
 import time
 from collections.abc import AsyncIterator, Callable, Mapping
 from dataclasses import dataclass
@@ -22,7 +23,13 @@ import httpx
 
 from ..gc_pause import collector_paused
 from .auth import BearerAuth, TokenSource, as_token_source
-from .errors import ConnectionFailed, InvalidQuery, RequestTimeout, decipher_response
+from .errors import (
+    ConnectionFailed,
+    InvalidQuery,
+    MalformedResponse,
+    RequestTimeout,
+    decipher_response,
+)
 from .query import encode_params
 from .records import Page
 
@@ -54,12 +61,33 @@ class Listing(Generic[T]):
     shares_records: bool = False  # results: let items share benchmark/site/flavor records
 
     def check(self, query: Mapping[str, Any]) -> None:
-        unknown = set(query) - self.params - {"page", "per_page"}
+        unknown = set(query) - self.params
         if unknown:
             raise InvalidQuery(
                 f"Unknown filter {', '.join(sorted(unknown))}; this list takes "
                 f"{', '.join(sorted(self.params))}"
             )
+
+
+def _read(read: Callable[[Any], T], data: Any, described: str) -> T:
+    try:
+        return read(data)
+    except MalformedResponse:
+        raise
+    except (KeyError, TypeError, ValueError, AttributeError) as error:
+        raise MalformedResponse(
+            f"The performance service answered {described} with data this client cannot "
+            f"read ({type(error).__name__}: {error})",
+            request=described,
+        ) from None
+
+
+def _first_error(group: BaseExceptionGroup) -> BaseException:
+    """The first real error in a (possibly nested) exception group."""
+    error: BaseException = group
+    while isinstance(error, BaseExceptionGroup):
+        error = error.exceptions[0]
+    return error
 
 
 def _path(*parts: str) -> str:
@@ -87,7 +115,7 @@ class PerfClient:
         concurrency: int = 16,
         transport: httpx.AsyncBaseTransport | None = None,
     ) -> None:
-        from .resources import (  # the resources are thin and need this class
+        from .resources import (  # the resources are thin wrappers around this class
             Benchmarks,
             Flavors,
             Reports,
@@ -142,11 +170,19 @@ class PerfClient:
         *,
         params: Mapping[str, Any] | None = None,
         json: Any = None,
+        read: Callable[[Any], T] | None = None,
     ) -> Any:
-        """Send one request; retry only what is safe; return data or raise an APIError."""
+        """Send one request; retry only what is safe; return data or raise an APIError.
+
+        ``read`` turns the decoded body into records; a body it cannot read is a
+        :class:`MalformedResponse`, like one that is not JSON at all.
+        """
         described = f"{method} {path}"
         query = encode_params(params or {})
         retriable = method in IDEMPOTENT_METHODS
+        # A DELETE that timed out at a gateway may have happened: asking again would
+        # answer 404 for a delete that worked. Retry it only if it never got through.
+        retry_statuses = RETRY_STATUSES if method != "DELETE" else frozenset()
         attempt = 0
         while True:
             started = time.perf_counter()
@@ -179,16 +215,21 @@ class PerfClient:
                 ) from None
             elapsed_ms = (time.perf_counter() - started) * 1000
             log.debug("%s -> %s in %.0f ms", described, response.status_code, elapsed_ms)
-            if response.status_code in RETRY_STATUSES and retriable and attempt < self.retries:
+            if response.status_code in retry_statuses and retriable and attempt < self.retries:
                 attempt += 1
                 await self._pause(attempt, described, f"HTTP {response.status_code}")
                 continue
-            return decipher_response(
-                response.status_code, response.headers, response.content, request=described
-            )
+            # Decoding a page of results makes tens of thousands of objects in one go;
+            # the collector pauses for that burst only, never across an await.
+            with collector_paused():
+                data = decipher_response(
+                    response.status_code, response.headers, response.content, request=described
+                )
+                return data if read is None else _read(read, data, described)
 
     async def _pause(self, attempt: int, described: str, why: str) -> None:
-        delay = self.backoff * 2 ** (attempt - 1)
+        # jitter, so that the many requests of a bulk load do not retry in lockstep
+        delay = self.backoff * 2 ** (attempt - 1) * (0.5 + random.random())
         log.info("%s: %s; retry %d of %d in %.2f s", described, why, attempt, self.retries, delay)
         await asyncio.sleep(delay)
 
@@ -207,13 +248,19 @@ class PerfClient:
         listing.check(query)
         if not 1 <= per_page <= MAX_PER_PAGE:
             raise InvalidQuery(f"per_page must be between 1 and {MAX_PER_PAGE}")
-        data = await self._request(
-            "GET", path, params={**query, "page": page, "per_page": per_page}
-        )
         if listing.shares_records:
             shared = {} if shared is None else shared
-            return Page.from_api(data, lambda item: listing.read(item, shared))
-        return Page.from_api(data, listing.read)
+
+            def item(data: Any) -> T:
+                return listing.read(data, shared)
+        else:
+            item = listing.read
+        return await self._request(
+            "GET",
+            path,
+            params={**query, "page": page, "per_page": per_page},
+            read=lambda data: Page.from_api(data, item),
+        )
 
     async def _pages(
         self, listing: Listing[T], path: str, query: Mapping[str, Any], per_page: int
@@ -242,20 +289,9 @@ class PerfClient:
         """Every item: page 1 first, then the other pages concurrently, kept in order.
 
         At most ``concurrency`` requests are in flight. If one page fails, or the
-        caller is cancelled, the pages still in flight are cancelled too. The garbage
-        collector pauses meanwhile (see :mod:`dashboard.gc_pause`).
+        caller is cancelled, the pages still in flight are cancelled too, and the
+        page's own error is raised (not an ExceptionGroup).
         """
-        with collector_paused():
-            return await self._collect_pages(listing, path, query, concurrency, progress)
-
-    async def _collect_pages(
-        self,
-        listing: Listing[T],
-        path: str,
-        query: Mapping[str, Any],
-        concurrency: int | None,
-        progress: ProgressCallback | None,
-    ) -> list[T]:
         shared: dict = {}
         first = await self._page(listing, path, query, shared=shared)
         total_pages = max(first.pages, 1)
@@ -275,8 +311,11 @@ class PerfClient:
                 progress(loaded, total_pages)
             return page
 
-        async with asyncio.TaskGroup() as group:
-            tasks = [group.create_task(fetch(n)) for n in range(2, first.pages + 1)]
+        try:
+            async with asyncio.TaskGroup() as group:
+                tasks = [group.create_task(fetch(n)) for n in range(2, first.pages + 1)]
+        except ExceptionGroup as failed:
+            raise _first_error(failed) from None
         items = list(first.items)
         for task in tasks:
             items.extend(task.result().items)

@@ -33,7 +33,7 @@ def parse_datetime(value: str | None) -> datetime | None:
     """An API datetime (naive means UTC) as an aware UTC datetime."""
     if value is None:
         return None
-    parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    parsed = datetime.fromisoformat(value)
     if parsed.tzinfo is None:
         return parsed.replace(tzinfo=UTC)
     return parsed.astimezone(UTC)
@@ -250,7 +250,8 @@ class Page(Generic[T]):
                 has_next=bool(data.get("has_next", False)),
                 has_prev=bool(data.get("has_prev", False)),
             )
-        except (KeyError, TypeError, ValueError) as error:
+        except (KeyError, TypeError, ValueError, AttributeError) as error:
             raise MalformedResponse(
-                f"The performance service sent a list without its expected fields ({error})"
+                f"The performance service sent a list this client cannot read "
+                f"({type(error).__name__}: {error})"
             ) from None

@@ -61,7 +61,7 @@ async def test_public_lists_pages_and_items(make_client):
     assert (await client.flavors.list(sites[0].id)).total == len(flavors)
     assert (await client.flavors.get(flavors[0].id)).name == flavors[0].name
     assert (await client.flavors.site(flavors[0].id)).id == sites[0].id
-    hits = await client.flavors.search(sites[0].id, flavors[0].name)
+    hits = await client.flavors.search(flavors[0].name, parent=sites[0].id)
     assert flavors[0].id in {f.id for f in hits.items}
 
     tags = await client.tags.all()
