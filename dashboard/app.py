@@ -7,7 +7,6 @@ state into the views, once per session.
 from __future__ import annotations
 
 import asyncio
-import logging
 
 import panel as pn
 
@@ -17,14 +16,17 @@ from dashboard.identity import DemoTokens
 from dashboard.state import SessionState
 from dashboard.views import AppShell
 
-log = logging.getLogger("dashboard.app")
+_closing: set[asyncio.Task] = set()  # the loop keeps only weak references to tasks
 
 
 def _close_later(client: PerfClient) -> None:
     try:
-        asyncio.get_running_loop().create_task(client.aclose())
+        task = asyncio.get_running_loop().create_task(client.aclose())
     except RuntimeError:  # no loop running: close right here
         asyncio.run(client.aclose())
+        return
+    _closing.add(task)
+    task.add_done_callback(_closing.discard)
 
 
 def create_app(
@@ -45,12 +47,11 @@ def create_app(
     client = PerfClient(target.url, tokens)
     state = SessionState(client=client, api_url=target.url, sandbox=on_sandbox)
     shell = AppShell(state=state)
-    if pn.state.curdoc is not None and pn.state.curdoc.session_context is not None:
-        pn.state.on_session_destroyed(lambda _context: _close_later(client))
+    pn.state.on_session_destroyed(lambda _context: _close_later(client))
     pn.state.onload(state.refresh)
     return shell
 
 
 if pn.state.served:
-    pn.extension("tabulator", notifications=True)
+    pn.extension("tabulator")
     create_app().template().servable()

@@ -70,6 +70,13 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--sandbox-dir", type=Path, default=None, help="where the embedded sandbox keeps its data"
     )
+    parser.add_argument(
+        "--allow-origin-host",
+        action="append",
+        default=[],
+        metavar="HOST",
+        help="another host name browsers may reach the dashboard by (repeatable)",
+    )
     parser.add_argument("--show", action="store_true", help="open a browser tab")
     subparsers = parser.add_subparsers(dest="command")
     _sandbox_parser(subparsers)
@@ -110,12 +117,15 @@ def run_dashboard(args: argparse.Namespace) -> None:
     if args.sandbox_dir:
         os.environ[config.SANDBOX_DIR_ENV] = str(args.sandbox_dir)
     target = config.resolve_api(args.api)
-    pn.extension("tabulator", notifications=True)
+    pn.extension("tabulator")
 
     def session():
         return create_app(target.url, sandbox=target.sandbox).template()
 
-    origins = [f"{host}:{port}" for host in ("127.0.0.1", "localhost", args.address)]
+    wildcard = args.address in ("0.0.0.0", "::")
+    shown_host = socket.getfqdn() if wildcard else args.address
+    hosts = {"127.0.0.1", "localhost", shown_host, *args.allow_origin_host}
+    origins = [f"{host}:{port}" for host in sorted(hosts)]
     server = pn.serve(
         {"/": session},
         port=port,
@@ -128,7 +138,7 @@ def run_dashboard(args: argparse.Namespace) -> None:
     )
     where = "the embedded sandbox API" if target.sandbox else "the API"
     sys.stdout.write(
-        f"EOSC Performance Dashboard: http://{args.address}:{port}/\n"
+        f"EOSC Performance Dashboard: http://{shown_host}:{port}/\n"
         f"  using {where} at {target.url}\n  (Ctrl-C to stop)\n"
     )
     sys.stdout.flush()
@@ -142,6 +152,10 @@ def main(argv: list[str] | None = None) -> None:
     """Entry point of the ``eosc-perf-dashboard`` console script."""
     args = build_parser().parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+    # httpx logs every request's full URL, query string included: users' searches
+    # and filters have no place in a server log
+    for noisy in ("httpx", "httpcore"):
+        logging.getLogger(noisy).setLevel(logging.WARNING)
     try:
         if args.command == "sandbox":
             run_sandbox(args)

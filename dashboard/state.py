@@ -2,10 +2,22 @@
 
 from __future__ import annotations
 
+import asyncio
+from collections.abc import Awaitable
+
 import pandas as pd
 import param
 
-from .api import APIError, NotFound, PerfClient, Result, TransportError, Unauthorized, User
+from .api import (
+    APIError,
+    NotFound,
+    PerfClient,
+    Result,
+    ServerError,
+    TransportError,
+    Unauthorized,
+    User,
+)
 from .identity import ANONYMOUS, DemoTokens
 
 LATEST_COLUMNS = ["Executed (UTC)", "Benchmark", "Site", "Flavor", "Tags", "Uploaded (UTC)"]
@@ -53,8 +65,8 @@ class SessionState(param.Parameterized):
     admin = param.Boolean(default=False, doc="Whether the signed-in user is an administrator.")
     connection = param.Selector(
         default="connecting",
-        objects=["connecting", "connected", "unreachable"],
-        doc="Whether the API answered the last request.",
+        objects=["connecting", "connected", "failing", "unreachable"],
+        doc="How the API answered last: fine, with a server error (5xx), or not at all.",
     )
     problem = param.String(default="", doc="What went wrong last, in words; empty when fine.")
     latest = param.DataFrame(
@@ -66,27 +78,53 @@ class SessionState(param.Parameterized):
     def __init__(self, client: PerfClient, **params) -> None:
         super().__init__(**params)
         self.client = client
+        self._current: asyncio.Task | None = None
 
     async def refresh(self) -> None:
         """Ask the API who we are and what was uploaded last."""
-        with self.param.update(loading=True):
-            if await self._guard(self._load_identity()):
-                await self._guard(self._load_latest())
+        await self._only_latest(self._refresh())
+
+    async def _refresh(self) -> None:
+        if await self._guard(self._load_identity()):
+            await self._guard(self._load_latest())
 
     @param.depends("identity", watch=True)
     async def _switch_identity(self) -> None:
+        await self._only_latest(self._load_as_identity())
+
+    async def _load_as_identity(self) -> None:
         tokens = self.client.token_source
         if isinstance(tokens, DemoTokens):
             tokens.key = self.identity
-        with self.param.update(loading=True):
-            await self._guard(self._load_identity())
+        await self._guard(self._load_identity())
 
-    async def _guard(self, work) -> bool:
+    async def _only_latest(self, work: Awaitable[None]) -> None:
+        """Run ``work`` as this session's one task: a newer one cancels an older one, so
+        a slow answer for the previous identity never lands on the current one."""
+        me = asyncio.current_task()
+        previous, self._current = self._current, me
+        if previous is not None and not previous.done():
+            previous.cancel()
+        self.loading = True
+        try:
+            await work
+        except asyncio.CancelledError:
+            if self._current is me:  # cancelled from outside, not superseded
+                raise
+        finally:
+            if self._current is me:
+                self._current = None
+                self.loading = False
+
+    async def _guard(self, work: Awaitable[None]) -> bool:
         """Run ``work``; turn an API failure into a visible message instead of a traceback."""
         try:
             await work
         except TransportError as error:
             self.param.update(connection="unreachable", problem=str(error))
+            return False
+        except ServerError as error:
+            self.param.update(connection="failing", problem=str(error))
             return False
         except APIError as error:
             self.param.update(connection="connected", problem=str(error))

@@ -8,6 +8,7 @@ the general ones. None of them ever puts a token in a repr, a message or a log.
 
 from __future__ import annotations
 
+import asyncio
 import inspect
 import os
 from collections.abc import AsyncGenerator, Awaitable, Callable
@@ -15,6 +16,8 @@ from pathlib import Path
 from typing import Protocol, runtime_checkable
 
 import httpx
+
+from .errors import APIError
 
 __all__ = [
     "Anonymous",
@@ -83,13 +86,14 @@ class FileToken:
     async def token(self, *, fresh: bool = False) -> str | None:
         try:
             stat = self.path.stat()
+            stamp = (stat.st_mtime_ns, stat.st_size)
+            if fresh or stamp != self._stamp:
+                self._token = self.path.read_text(encoding="utf-8").strip() or None
+                self._stamp = stamp
         except FileNotFoundError:
             self._stamp, self._token = None, None
-            return None
-        stamp = (stat.st_mtime_ns, stat.st_size)
-        if fresh or stamp != self._stamp:
-            self._token = self.path.read_text(encoding="utf-8").strip() or None
-            self._stamp = stamp
+        except OSError as error:
+            raise APIError(f"Cannot read the token file {self.path}: {error.strerror}") from None
         return self._token
 
     def __repr__(self) -> str:
@@ -136,11 +140,14 @@ class BearerAuth(httpx.Auth):
     """Sends ``Authorization: Bearer <token>``; after a 401 asks once for a fresh token.
 
     The retry after a 401 is safe for every method, POST included: the service
-    refused the request at the door and did nothing with it.
+    refused the request at the door and did nothing with it. When many requests
+    are refused at once (a bulk load with an expired token), one of them asks for
+    the fresh token and the others use it.
     """
 
     def __init__(self, source: TokenSource) -> None:
         self.source = source
+        self._refreshing = asyncio.Lock()
 
     async def async_auth_flow(
         self, request: httpx.Request
@@ -151,7 +158,9 @@ class BearerAuth(httpx.Auth):
         response = yield request
         if response.status_code != 401 or token is None:
             return
-        fresh = await self.source.token(fresh=True)
+        async with self._refreshing:
+            current = await self.source.token()
+            fresh = current if current != token else await self.source.token(fresh=True)
         if fresh and fresh != token:
             request.headers["Authorization"] = f"Bearer {fresh}"
             yield request

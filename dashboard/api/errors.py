@@ -102,7 +102,8 @@ class FieldError:
     message: str
 
     def __str__(self) -> str:
-        if self.field == "error" and not self.location:  # the API's one-sentence reason
+        # the API's own sentences: a reason ("error") or shape 2's message and hint
+        if (self.field == "error" and not self.location) or self.location == "message":
             return self.message
         where = ".".join(part for part in (self.location, self.field) if part)
         return f"{where}: {self.message}"

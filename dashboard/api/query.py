@@ -15,7 +15,7 @@ import math
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from typing import Any
 from uuid import UUID
 
@@ -183,11 +183,12 @@ def _encode_scalar(name: str, value: Any) -> str:
     if isinstance(value, JsonFilter):
         return str(value)
     if isinstance(value, datetime):
-        iso = iso_datetime(value)
         if name.endswith(("_before", "_after")):
-            # The range parameters are dates: an instant counts by its UTC day.
-            return value.astimezone(UTC).date().isoformat()
-        return iso
+            raise InvalidQuery(
+                f"{name} takes a date, not a time of day: the API filters by whole days "
+                f"(e.g. {value.date().isoformat()})"
+            )
+        return iso_datetime(value)
     if isinstance(value, date):
         return value.isoformat()
     if isinstance(value, bool):

@@ -95,7 +95,11 @@ class SyncClient:
 
     def __init__(self, base_url: str, token: Any = None, **options: Any) -> None:
         self._runner = _LoopThread()
-        self.client = PerfClient(base_url, token, **options)
+        try:
+            self.client = PerfClient(base_url, token, **options)
+        except BaseException:
+            self._runner.stop()
+            raise
         for name in self._RESOURCES:
             setattr(self, name, _SyncResource(getattr(self.client, name), self._runner))
 
@@ -105,9 +109,11 @@ class SyncClient:
 
     def close(self) -> None:
         """Close the connections and stop the client's thread."""
+        if self._runner.loop.is_closed():
+            return
         if not self.client.closed:
             self._runner.run(self.client.aclose())
-            self._runner.stop()
+        self._runner.stop()
 
     def __enter__(self) -> SyncClient:
         return self

@@ -20,6 +20,8 @@ def connection_html(api_url: str, sandbox: bool, connection: str, problem: str) 
     url = f"<code>{escape(api_url)}</code>"
     if connection == "unreachable":
         return f"<b>Cannot reach {where}</b> at {url}: {escape(problem)}"
+    if connection == "failing":
+        return f"<b>{where.capitalize()} is failing</b> at {url}: {escape(problem)}"
     if connection == "connecting":
         return f"Connecting to {where} at {url}…"
     return f"Connected to {where} at {url}"
@@ -56,7 +58,8 @@ class ConnectionStatus(pn.viewable.Viewer):
         self._retry = pn.widgets.Button(
             label="Retry",
             color="primary",
-            visible=state.param.connection.rx() == "unreachable",
+            visible=state.param.connection.rx().rx.in_(["unreachable", "failing"]),
+            disabled=state.param.loading,
         )
         self._retry.on_click(self._on_retry)
         self._layout = pn.Row(self._text, self._retry, sizing_mode="stretch_width")

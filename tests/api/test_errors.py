@@ -36,7 +36,7 @@ SCHEMA_FAILURE = (
             b'{"code":422,"status":"Unprocessable Entity","message":{"KeyError":'
             b"\"Unknown order operator 'x'\",\"hint\":\"Use '+'(asc) or '-'(desc)\"}}",
             errors.ValidationFailed,
-            "Unknown order operator",
+            "(HTTP 422): Unknown order operator 'x'; Use '+'(asc) or '-'(desc)",
             id="shape2-message-dict",
         ),
         pytest.param(

@@ -47,9 +47,10 @@ def test_datetimes_carry_their_zone_and_ranges_are_dates():
     assert encode_params({"execution_datetime": when}) == [
         ("execution_datetime", "2024-05-01T00:30:00+01:00")
     ]
-    # 00:30 CET is still the 30th of April in UTC
-    assert encode_params({"execution_after": when}) == [("execution_after", "2024-04-30")]
     assert encode_params({"upload_before": date(2024, 1, 2)}) == [("upload_before", "2024-01-02")]
+    # a range filters by whole days: a time of day would be silently dropped, so it is refused
+    with pytest.raises(InvalidQuery, match="execution_after takes a date"):
+        encode_params({"execution_after": when})
 
 
 @pytest.mark.parametrize(

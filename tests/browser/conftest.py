@@ -66,11 +66,17 @@ def wait_for_http(url: str, process: subprocess.Popen, timeout: float = 90) -> N
 
 
 @pytest.fixture(scope="session")
-def dashboard_url(tmp_path_factory):
+def dashboard_log(tmp_path_factory) -> Path:
+    """Where the served dashboard's output (its log) goes."""
+    return tmp_path_factory.mktemp("logs") / "dashboard.log"
+
+
+@pytest.fixture(scope="session")
+def dashboard_url(tmp_path_factory, dashboard_log):
     """The README's first command, served on a free port with its own sandbox data."""
     port = free_port()
     data_dir = tmp_path_factory.mktemp("dashboard-sandbox")
-    log = (tmp_path_factory.mktemp("logs") / "dashboard.log").open("w")
+    log = dashboard_log.open("w")
     process = subprocess.Popen(
         [sys.executable, "-m", "dashboard", "--port", str(port), "--sandbox-dir", str(data_dir)],
         stdout=log,

@@ -24,3 +24,13 @@ def test_a_visitor_sees_seeded_results_and_can_take_a_demo_identity(page, dashbo
         timeout=15_000
     )
     assert page.dialogs == []
+
+
+def test_the_server_log_holds_no_token_and_no_query_string(page, dashboard_url, dashboard_log):
+    page.goto(dashboard_url)
+    page.locator("select").first.select_option(label="Ada Admin (demo administrator)")
+    expect(page.get_by_text("(administrator)")).to_be_visible(timeout=15_000)
+    log = dashboard_log.read_text()
+    assert "GET /api/v1/users/self" in log, "the log does record requests"
+    assert "demo-token" not in log and "Bearer" not in log
+    assert not re.search(r"https?://\S+\?", log), "no URL with a query string"

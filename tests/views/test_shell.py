@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
 import socket
 
-from dashboard.api import PerfClient
+import httpx
+from bokeh.document import Document
+from panel.io.state import set_curdoc
+
+from dashboard.api import PerfClient, User
 from dashboard.app import create_app
 from dashboard.identity import DemoTokens
 from dashboard.state import LATEST_COLUMNS, SessionState
@@ -82,3 +87,79 @@ def test_text_from_outside_is_escaped():
     html = connection_html("http://x/<script>", True, "unreachable", "<img src=x onerror=alert(1)>")
     assert "<script>" not in html and "<img" not in html
     assert "&lt;img src=x onerror=alert(1)&gt;" in html
+
+
+async def test_quick_identity_switches_settle_on_the_last_one(fresh_sandbox):
+    server = fresh_sandbox(latency_ms=80)
+    state = session(server.url)
+    await state.refresh()
+    for who in ("alice", "admin", "bob"):
+        state.identity = who
+        await asyncio.sleep(0.01)  # each switch starts before the previous answered
+    await until(lambda: not state.loading)
+    await asyncio.sleep(0.3)  # would a superseded answer still land?
+    assert (state.signed_in, state.registered, state.admin, state.user) == (
+        True,
+        False,
+        False,
+        None,
+    )
+    assert not state.loading
+    await state.client.aclose()
+
+
+async def test_a_failing_service_is_said_plainly_and_retry_recovers(fresh_sandbox, tmp_path):
+    server = fresh_sandbox(data_dir=tmp_path)
+    port = int(server.url.split(":")[2].split("/")[0])
+    state = session(server.url)
+    state.client.retries = 0
+    shell = AppShell(state=state)
+    server.stop()
+    await state.refresh()
+    assert state.connection == "unreachable" and shell.connection._retry.visible
+
+    fresh_sandbox(data_dir=tmp_path, port=port)  # the service comes back
+    shell.connection._retry.clicks += 1
+    await until(lambda: state.connection == "connected" and len(state.latest) == 20)
+    assert not shell.connection._retry.visible and not shell.latest._alert.visible
+    await state.client.aclose()
+
+
+async def test_server_errors_show_as_a_failing_service_with_a_retry():
+    transport = httpx.MockTransport(lambda request: httpx.Response(503, text="<h1>down</h1>"))
+    client = PerfClient("http://api.test/api/v1", transport=transport, retries=0)
+    state = SessionState(client=client, api_url="http://api.test/api/v1", sandbox=False)
+    shell = AppShell(state=state)
+    await state.refresh()
+    assert state.connection == "failing" and "HTTP 503" in state.problem
+    assert shell.connection._retry.visible
+    assert "The performance service is failing" in shell.connection._text.object
+    await client.aclose()
+
+
+async def test_api_text_in_messages_is_escaped():
+    hostile = "<img src=x onerror=alert(1)>"
+    body = {"code": 422, "status": "Unprocessable Entity", "errors": {"error": hostile}}
+    transport = httpx.MockTransport(lambda request: httpx.Response(422, json=body))
+    client = PerfClient("http://api.test/api/v1", transport=transport)
+    state = SessionState(client=client, api_url="http://api.test/api/v1", sandbox=False)
+    shell = AppShell(state=state)
+    await state.refresh()
+    assert hostile in state.problem
+    alert = shell.latest._alert.object
+    assert "<img" not in alert and "&lt;img src=x onerror=alert(1)&gt;" in alert
+    user = User(sub="s", iss="i", email=hostile)
+    assert "<img" not in identity_html(True, user, True, False)
+    await client.aclose()
+
+
+async def test_the_client_is_closed_when_the_session_ends(sandbox_url):
+    document = Document()
+    with set_curdoc(document):
+        app = create_app(sandbox_url, sandbox=True)
+    callbacks = list(document.session_destroyed_callbacks)
+    assert callbacks, "create_app registers a session-end callback"
+    assert not app.state.client.closed
+    for callback in callbacks:
+        callback(None)
+    await until(lambda: app.state.client.closed)
