@@ -2,7 +2,7 @@
 
 >>> from dashboard.api import SyncClient, json_path
 >>> with SyncClient("https://performance.services.fedcloud.eu/api/v1") as client:
-...     fast = client.results.all(benchmark_id=..., filters=[json_path("machine.cpus") >= 8])
+...     big = client.results.all(benchmark_id=..., filters=[json_path("machine.cpu.count") >= 8])
 """
 
 from .auth import (

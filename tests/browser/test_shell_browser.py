@@ -2,9 +2,18 @@
 
 from __future__ import annotations
 
+import os
 import re
+import subprocess
+import sys
+from pathlib import Path
 
+import pytest
 from playwright.sync_api import expect
+
+from dashboard.cli import free_port
+
+from .conftest import wait_for_http
 
 
 def test_a_visitor_sees_seeded_results_and_can_take_a_demo_identity(page, dashboard_url):
@@ -34,3 +43,39 @@ def test_the_server_log_holds_no_token_and_no_query_string(page, dashboard_url, 
     assert "GET /api/v1/users/self" in log, "the log does record requests"
     assert "demo-token" not in log and "Bearer" not in log
     assert not re.search(r"https?://\S+\?", log), "no URL with a query string"
+
+
+def serve(command: list[str], env: dict[str, str], log_path) -> subprocess.Popen:
+    return subprocess.Popen(
+        command, stdout=log_path.open("w"), stderr=subprocess.STDOUT, env={**os.environ, **env}
+    )
+
+
+@pytest.mark.parametrize("up", [True, False], ids=["api-up", "api-down"])
+def test_panel_serve_uses_the_configured_api(page, sandbox_url, tmp_path, up):
+    port = free_port()
+    api = sandbox_url if up else f"http://127.0.0.1:{free_port()}/api/v1"
+    app = Path(__file__).resolve().parents[2] / "dashboard" / "app.py"
+    process = serve(
+        [sys.executable, "-m", "panel", "serve", str(app), "--port", str(port)],
+        {"EOSC_PERF_API_URL": api},
+        tmp_path / "panel.log",
+    )
+    try:
+        url = f"http://localhost:{port}/app"
+        wait_for_http(url, process)
+        page.goto(url)
+        if up:
+            expect(
+                page.get_by_text(f"Connected to the performance service at {api}")
+            ).to_be_visible(timeout=30_000)
+            expect(page.locator(".tabulator-row").first).to_be_visible()
+            assert page.locator("select").count() == 0, "no demo identities on a real service"
+        else:
+            expect(page.get_by_text("Cannot reach the performance service")).to_be_visible(
+                timeout=60_000
+            )
+            expect(page.get_by_role("button", name="Retry")).to_be_visible()
+    finally:
+        process.terminate()
+        process.wait(timeout=15)
