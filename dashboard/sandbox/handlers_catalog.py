@@ -82,22 +82,13 @@ def _checked_benchmark(body: dict[str, Any]) -> dict[str, Any]:
     return {**body, "json_schema": compact_json(body["json_schema"])}
 
 
-def list_route(resource: str) -> Route:
-    """``GET /{resources}``: one page of the filtered, sorted list."""
+def list_route(resource: str, *, search: bool = False) -> Route:
+    """``GET /{resources}``: one page of the filtered, sorted list; with ``search``,
+    ``GET /{resources}:search``: items holding every term."""
+    parameters = (SEARCHES if search else FILTERS)[resource]
 
     async def route(call: Call) -> Reply:
-        args = call.query(FILTERS[resource])
-        query = catalog_query(resource, args)
-        return call.page(query, args, lambda ids: call.render.catalog(resource, ids))
-
-    return route
-
-
-def search_route(resource: str) -> Route:
-    """``GET /{resources}:search``: items holding every term."""
-
-    async def route(call: Call) -> Reply:
-        args = call.query(SEARCHES[resource])
+        args = call.query(parameters)
         query = catalog_query(resource, args)
         return call.page(query, args, lambda ids: call.render.catalog(resource, ids))
 
@@ -233,7 +224,7 @@ def _resource_routes(resource: str, plural: str) -> Routes:
     item = f"/{plural}/{ID}"
     return [
         (f"/{plural}", {"GET": list_route(resource), "POST": create_route(resource)}),
-        (f"/{plural}:search", {"GET": search_route(resource)}),
+        (f"/{plural}:search", {"GET": list_route(resource, search=True)}),
         (
             item,
             {

@@ -41,40 +41,23 @@ def benchmark_json(row: sqlite3.Row) -> str:
     return compact_json(fields)[:-1] + f',"json_schema":{row["json_schema"]}}}'
 
 
+def _fields_json(row: sqlite3.Row, names: tuple[str, ...]) -> str:
+    return compact_json(_without_nulls({name: row[name] for name in names}))
+
+
 def site_json(row: sqlite3.Row) -> str:
     """A site as the API shows it."""
-    return compact_json(
-        _without_nulls(
-            {
-                "id": row["id"],
-                "name": row["name"],
-                "address": row["address"],
-                "description": row["description"],
-                "upload_datetime": row["upload_datetime"],
-            }
-        )
-    )
+    return _fields_json(row, ("id", "name", "address", "description", "upload_datetime"))
 
 
 def flavor_json(row: sqlite3.Row) -> str:
     """A flavor as the API shows it."""
-    return compact_json(
-        _without_nulls(
-            {
-                "id": row["id"],
-                "name": row["name"],
-                "description": row["description"],
-                "upload_datetime": row["upload_datetime"],
-            }
-        )
-    )
+    return _fields_json(row, ("id", "name", "description", "upload_datetime"))
 
 
 def tag_json(row: sqlite3.Row) -> str:
     """A tag as the API shows it."""
-    return compact_json(
-        _without_nulls({"id": row["id"], "name": row["name"], "description": row["description"]})
-    )
+    return _fields_json(row, ("id", "name", "description"))
 
 
 def user_json(row: sqlite3.Row) -> str:

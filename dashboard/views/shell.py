@@ -37,10 +37,19 @@ def identity_html(signed_in: bool, user, registered: bool, admin: bool) -> str:
     return f"Signed in as <b>{escape(user.email)}</b> ({role})"
 
 
-class ConnectionStatus(pn.viewable.Viewer):
-    """Where the dashboard is connected; a retry button when the API could not be reached."""
+class SessionView(pn.viewable.Viewer):
+    """A region of the screen showing part of the session's state; built once."""
 
     state = param.ClassSelector(class_=SessionState, doc="The session's state.")
+
+    _layout: pn.viewable.Viewable
+
+    def __panel__(self):
+        return self._layout
+
+
+class ConnectionStatus(SessionView):
+    """Where the dashboard is connected; a retry button when the API could not be reached."""
 
     def __init__(self, **params) -> None:
         super().__init__(**params)
@@ -68,14 +77,9 @@ class ConnectionStatus(pn.viewable.Viewer):
         self.state.connection = "connecting"
         await self.state.refresh()
 
-    def __panel__(self):
-        return self._layout
 
-
-class IdentityPanel(pn.viewable.Viewer):
+class IdentityPanel(SessionView):
     """Who is signed in; in sandbox mode, a choice of demo identities."""
-
-    state = param.ClassSelector(class_=SessionState, doc="The session's state.")
 
     def __init__(self, **params) -> None:
         super().__init__(**params)
@@ -101,14 +105,9 @@ class IdentityPanel(pn.viewable.Viewer):
             parts.insert(0, self._chooser)
         self._layout = pn.Column(*parts)
 
-    def __panel__(self):
-        return self._layout
 
-
-class LatestResults(pn.viewable.Viewer):
+class LatestResults(SessionView):
     """The most recently uploaded results, with a loading state and errors in words."""
-
-    state = param.ClassSelector(class_=SessionState, doc="The session's state.")
 
     def __init__(self, **params) -> None:
         super().__init__(**params)
@@ -139,14 +138,9 @@ class LatestResults(pn.viewable.Viewer):
     def _heading_text(count: int) -> str:
         return f"### Latest uploads ({count:,} results in all)"
 
-    def __panel__(self):
-        return self._layout
 
-
-class AppShell(pn.viewable.Viewer):
+class AppShell(SessionView):
     """The whole application: status and identity in the header, content in tabs."""
-
-    state = param.ClassSelector(class_=SessionState, doc="The session's state.")
 
     def __init__(self, **params) -> None:
         super().__init__(**params)
@@ -157,9 +151,6 @@ class AppShell(pn.viewable.Viewer):
         self._layout = pn.Column(
             self.connection, self.identity, self.tabs, sizing_mode="stretch_width"
         )
-
-    def __panel__(self):
-        return self._layout
 
     def template(self) -> pn.template.BaseTemplate:
         """The shell in a page template, for ``panel serve``."""
