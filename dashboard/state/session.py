@@ -1,14 +1,13 @@
-"""Per-session state as param models: no widgets, and no I/O beyond the injected client."""
+"""The session: where it is connected, who is signed in, the latest uploads."""
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Awaitable
 
 import pandas as pd
 import param
 
-from .api import (
+from ..api import (
     APIError,
     NotFound,
     PerfClient,
@@ -18,7 +17,8 @@ from .api import (
     Unauthorized,
     User,
 )
-from .identity import ANONYMOUS, DemoTokens
+from ..identity import ANONYMOUS, DemoTokens
+from .tasks import LatestOnly
 
 LATEST_COLUMNS = ["Executed (UTC)", "Benchmark", "Site", "Flavor", "Tags", "Uploaded (UTC)"]
 
@@ -78,11 +78,11 @@ class SessionState(param.Parameterized):
     def __init__(self, client: PerfClient, **params) -> None:
         super().__init__(**params)
         self.client = client
-        self._current: asyncio.Task | None = None
+        self._work = LatestOnly(lambda busy: setattr(self, "loading", busy))
 
     async def refresh(self) -> None:
         """Ask the API who we are and what was uploaded last."""
-        await self._only_latest(self._refresh())
+        await self._work.run(self._refresh())
 
     async def _refresh(self) -> None:
         if await self._guard(self._load_identity()):
@@ -90,31 +90,13 @@ class SessionState(param.Parameterized):
 
     @param.depends("identity", watch=True)
     async def _switch_identity(self) -> None:
-        await self._only_latest(self._load_as_identity())
+        await self._work.run(self._load_as_identity())
 
     async def _load_as_identity(self) -> None:
         tokens = self.client.token_source
         if isinstance(tokens, DemoTokens):
             tokens.key = self.identity
         await self._guard(self._load_identity())
-
-    async def _only_latest(self, work: Awaitable[None]) -> None:
-        """Run ``work`` as this session's one task: a newer one cancels an older one, so
-        a slow answer for the previous identity never lands on the current one."""
-        me = asyncio.current_task()
-        previous, self._current = self._current, me
-        if previous is not None and not previous.done():
-            previous.cancel()
-        self.loading = True
-        try:
-            await work
-        except asyncio.CancelledError:
-            if self._current is me:  # cancelled from outside, not superseded
-                raise
-        finally:
-            if self._current is me:
-                self._current = None
-                self.loading = False
 
     async def _guard(self, work: Awaitable[None]) -> bool:
         """Run ``work``; turn an API failure into a visible message instead of a traceback."""
