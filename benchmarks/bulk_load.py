@@ -19,49 +19,14 @@ from __future__ import annotations
 import argparse
 import asyncio
 import statistics
-import subprocess
-import sys
 import tempfile
 import time
 
 import httpx
+from sandbox_process import start_sandbox
 
 from dashboard.api import PerfClient
 from dashboard.api.errors import loads
-from dashboard.cli import free_port
-
-
-def start_sandbox(data_dir: str, size: int, latency_ms: float) -> tuple[subprocess.Popen, str]:
-    port = free_port()
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "dashboard",
-            "sandbox",
-            "--port",
-            str(port),
-            "--data-dir",
-            data_dir,
-            "--size",
-            str(size),
-            "--latency-ms",
-            str(latency_ms),
-        ],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    url = f"http://127.0.0.1:{port}/api/v1"
-    deadline = time.monotonic() + 120
-    while time.monotonic() < deadline:
-        try:
-            if httpx.get(f"{url}/benchmarks", timeout=5).status_code == 200:
-                return process, url
-        except httpx.TransportError:
-            pass
-        time.sleep(0.2)
-    process.kill()
-    raise SystemExit("the sandbox did not start within 2 minutes")
 
 
 async def biggest_benchmark(client: PerfClient) -> tuple[str, int]:
