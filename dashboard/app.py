@@ -14,7 +14,9 @@ from dashboard.api import PerfClient, TokenSource
 from dashboard.config import resolve_api
 from dashboard.identity import DemoTokens
 from dashboard.state import SessionState
+from dashboard.state.explorer import ExplorerState
 from dashboard.views import AppShell
+from dashboard.views.explorer import ResultsExplorer
 
 _closing: set[asyncio.Task] = set()  # the loop keeps only weak references to tasks
 
@@ -46,9 +48,19 @@ def create_app(
         tokens = DemoTokens()
     client = PerfClient(target.url, tokens)
     state = SessionState(client=client, api_url=target.url, sandbox=on_sandbox)
-    shell = AppShell(state=state)
-    pn.state.on_session_destroyed(lambda _context: _close_later(client))
+    explorer = ResultsExplorer(state=ExplorerState(client=client))
+    shell = AppShell(state=state, explorer=explorer)
+
+    def end_session(_context) -> None:
+        # work still under way would only meet a closed client
+        state.stop()
+        explorer.state.stop()
+        _close_later(client)
+
+    pn.state.on_session_destroyed(end_session)
+    explorer.share_in_url()
     pn.state.onload(state.refresh)
+    pn.state.onload(explorer.state.start)
     return shell
 
 

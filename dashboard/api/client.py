@@ -178,6 +178,10 @@ class PerfClient:
         :class:`MalformedResponse`, like one that is not JSON at all.
         """
         described = f"{method} {path}"
+        if self.closed:  # e.g. work that outlived its session
+            raise ConnectionFailed(
+                "This session's connection to the performance service is closed", request=described
+            )
         query = encode_params(params or {})
         retriable = method in IDEMPOTENT_METHODS
         # A DELETE that timed out at a gateway may have happened: asking again would

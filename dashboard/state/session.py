@@ -80,6 +80,10 @@ class SessionState(param.Parameterized):
         self.client = client
         self._work = LatestOnly(lambda busy: setattr(self, "loading", busy))
 
+    def stop(self) -> None:
+        """Cancel the work under way (the session is ending)."""
+        self._work.cancel()
+
     async def refresh(self) -> None:
         """Ask the API who we are and what was uploaded last."""
         await self._work.run(self._refresh())

@@ -98,7 +98,7 @@ class IdentityPanel(SessionView):
         if state.sandbox:
             self._chooser = pn.widgets.Select.from_param(
                 state.param.identity,
-                name="Demo identity",
+                label="Demo identity",
                 options=demo_choices(),
                 width=320,
             )
@@ -142,12 +142,17 @@ class LatestResults(SessionView):
 class AppShell(SessionView):
     """The whole application: status and identity in the header, content in tabs."""
 
+    explorer = param.Parameter(default=None, doc="The results explorer's view, if any.")
+
     def __init__(self, **params) -> None:
         super().__init__(**params)
         self.connection = ConnectionStatus(state=self.state)
         self.identity = IdentityPanel(state=self.state)
         self.latest = LatestResults(state=self.state)
-        self.tabs = pn.Tabs(("Latest results", self.latest), dynamic=False)
+        tabs = [("Latest results", self.latest)]
+        if self.explorer is not None:
+            tabs.insert(0, ("Explore", self.explorer))
+        self.tabs = pn.Tabs(*tabs, dynamic=False, sizing_mode="stretch_width")
         self._layout = pn.Column(
             self.connection, self.identity, self.tabs, sizing_mode="stretch_width"
         )

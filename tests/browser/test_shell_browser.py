@@ -16,19 +16,26 @@ from dashboard.cli import free_port
 from .conftest import wait_for_http
 
 
+def choose_identity(page, label: str) -> None:
+    page.locator(".bk-input-group", has_text="Demo identity").locator("select").select_option(
+        label=label
+    )
+
+
 def test_a_visitor_sees_seeded_results_and_can_take_a_demo_identity(page, dashboard_url):
     page.goto(dashboard_url)
+    page.locator(".bk-tab", has_text="Latest results").click()
     expect(
         page.get_by_text(re.compile(r"Latest uploads \(\d[\d,]* results in all\)"))
     ).to_be_visible(timeout=30_000)
     expect(page.get_by_text("Connected to the sandbox API")).to_be_visible()
-    table = page.locator(".tabulator")
+    table = page.locator(".tabulator", has_text="Uploaded (UTC)")
     expect(table.locator(".tabulator-row").first).to_be_visible()
     assert table.locator(".tabulator-row").count() == 20
     expect(table).to_contain_text("openbench-c-ray")
     expect(page.get_by_text("Not signed in")).to_be_visible()
 
-    page.locator("select").first.select_option(label="Alice Provider (demo user, registered)")
+    choose_identity(page, "Alice Provider (demo user, registered)")
     expect(page.get_by_text("Signed in as alice@example.org (registered user)")).to_be_visible(
         timeout=15_000
     )
@@ -37,7 +44,7 @@ def test_a_visitor_sees_seeded_results_and_can_take_a_demo_identity(page, dashbo
 
 def test_the_server_log_holds_no_token_and_no_query_string(page, dashboard_url, dashboard_log):
     page.goto(dashboard_url)
-    page.locator("select").first.select_option(label="Ada Admin (demo administrator)")
+    choose_identity(page, "Ada Admin (demo administrator)")
     expect(page.get_by_text("(administrator)")).to_be_visible(timeout=15_000)
     log = dashboard_log.read_text()
     assert "GET /api/v1/users/self" in log, "the log does record requests"
@@ -65,12 +72,17 @@ def test_panel_serve_uses_the_configured_api(page, sandbox_url, tmp_path, up):
         url = f"http://localhost:{port}/app"
         wait_for_http(url, process)
         page.goto(url)
+        page.locator(".bk-tab", has_text="Latest results").click()
         if up:
             expect(
                 page.get_by_text(f"Connected to the performance service at {api}")
             ).to_be_visible(timeout=30_000)
-            expect(page.locator(".tabulator-row").first).to_be_visible()
-            assert page.locator("select").count() == 0, "no demo identities on a real service"
+            expect(
+                page.locator(".tabulator", has_text="Uploaded (UTC)")
+                .locator(".tabulator-row")
+                .first
+            ).to_be_visible()
+            assert page.get_by_text("Demo identity").count() == 0, "none on a real service"
         else:
             expect(page.get_by_text("Cannot reach the performance service")).to_be_visible(
                 timeout=60_000

@@ -80,6 +80,8 @@ async def test_create_app_wires_one_client_per_session(sandbox_url):
     await until(lambda: first.state.user is not None)
     assert second.state.user is None and second.state.client.token_source.key == "anonymous"
     for app in (first, second):
+        app.state.stop()
+        app.explorer.state.stop()
         await app.state.client.aclose()
 
 

@@ -1,0 +1,101 @@
+"""What a facet change costs the server and the network, with 100,000 results of one benchmark.
+
+Starts the sandbox API in its own process with 100,000 results in its main benchmark,
+renders the results explorer into a Bokeh document as a served session would, loads
+the benchmark, then makes 50 facet changes (choosing sites, one after another) and
+measures for each:
+
+- the server-side time from the change to table and plots recomputed (all watchers
+  have run and the document holds the new models);
+- the bytes of the document patch the change sends to the browser (what a served
+  session would push over its websocket).
+
+The last three lines are ``facet_p50_ms=<x>``, ``facet_p95_ms=<x>``, ``bytes_per_change=<n>``
+(the median patch size).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import statistics
+import tempfile
+import time
+
+import panel as pn
+from bokeh.document import Document
+from bokeh.protocol import Protocol
+from panel.io.state import set_curdoc
+from sandbox_process import start_sandbox
+
+from dashboard.api import PerfClient
+from dashboard.views.explorer import ResultsExplorer
+
+
+def patch_bytes(document: Document, events: list) -> int:
+    """Size of the PATCH-DOC message these document events make, buffers included."""
+    if not events:
+        return 0
+    message = Protocol().create("PATCH-DOC", events)
+    size = len(message.header_json) + len(message.metadata_json) + len(message.content_json)
+    return size + sum(len(buffer.data) for buffer in message.buffers)
+
+
+async def measure(url: str, changes: int) -> tuple[list[float], list[int]]:
+    pn.extension("tabulator")
+    async with PerfClient(url) as client:
+        document = Document()
+        with set_curdoc(document):
+            explorer = ResultsExplorer(client=client)
+            document.add_root(explorer.get_root(document))
+            state = explorer.state
+            await state.start()
+            totals = {}
+            for benchmark in state.benchmarks:
+                page = await client.results.list(benchmark_id=benchmark.id, per_page=1)
+                totals[benchmark.id] = page.total
+            started = time.perf_counter()
+            state.benchmark_id = max(totals, key=totals.get)
+            while state.loading or state.population.empty:
+                await asyncio.sleep(0.05)
+            print(
+                f"loaded {len(state.population):,} results in {time.perf_counter() - started:.1f} s"
+            )
+            sites = sorted(set(state.population["site_id"]))
+            events: list = []
+            document.on_change(lambda event: events.append(event))
+            times, sizes = [], []
+            for n in range(changes):
+                events.clear()
+                choice = [sites[n % len(sites)]] if n % 3 else []
+                began = time.perf_counter()
+                state.site_ids = choice
+                times.append((time.perf_counter() - began) * 1000)
+                sizes.append(
+                    patch_bytes(document, [e for e in events if hasattr(e, "to_serializable")])
+                )
+    return times, sizes
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--size", type=int, default=100_000)
+    parser.add_argument("--changes", type=int, default=50)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as data_dir:
+        process, url = start_sandbox(data_dir, args.size, 0)
+        try:
+            times, sizes = asyncio.run(measure(url, args.changes))
+        finally:
+            process.terminate()
+            process.wait(timeout=10)
+    ordered = sorted(times)
+    p95 = ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
+    print(f"facet changes: {len(times)}; patch sizes min {min(sizes)} max {max(sizes)} bytes")
+    print(f"facet_p50_ms={statistics.median(times):.1f}")
+    print(f"facet_p95_ms={p95:.1f}")
+    print(f"bytes_per_change={int(statistics.median(sizes))}")
+
+
+if __name__ == "__main__":
+    main()

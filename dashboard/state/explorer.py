@@ -1,0 +1,313 @@
+"""The results explorer's state: what the user chose, what was loaded, what it leaves.
+
+Strategy: choosing a benchmark loads *all* its results once (page 1, then the other
+pages concurrently, with progress), into one DataFrame. Every filter, facet count,
+summary and plot after that is computed in the session, with the API's own
+semantics for the filters the API has (:mod:`dashboard.frames`), so a change is
+instant and the explorer always analyses the whole population, never one page.
+Choosing another benchmark while one is loading cancels that load.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import shlex
+from datetime import date
+from urllib.parse import urlencode
+
+import pandas as pd
+import param
+
+from .. import frames, summaries
+from ..api import APIError, Benchmark, InvalidQuery, JsonFilter, PerfClient
+from ..api.query import encode_params
+from ..frames import Filters
+from ..plots import GROUPS, PLOT_KINDS, PlotSpec
+from ..schema import SchemaField, fields_from_data, flatten_schema, merge_fields
+from .tasks import LatestOnly
+
+#: The parameters a shared link carries: every choice, none of the loaded data.
+URL_PARAMETERS = (
+    "benchmark_id",
+    "site_ids",
+    "flavor_ids",
+    "tag_ids",
+    "execution_after",
+    "execution_before",
+    "upload_after",
+    "upload_before",
+    "text",
+    "json_filters",
+    "columns",
+    "sort",
+    "plot_kind",
+    "plot_x",
+    "plot_y",
+    "plot_group",
+    "logx",
+    "logy",
+    "reference",
+    "direction",
+)
+
+FILTER_PARAMETERS = URL_PARAMETERS[1:10]
+
+
+def _plain(value):
+    """A query value as plain Python a reader can paste: text, numbers, lists of text."""
+    if isinstance(value, list | tuple | set | frozenset):
+        return [_plain(item) for item in value]
+    if isinstance(value, JsonFilter | date):
+        return str(value) if isinstance(value, JsonFilter) else value.isoformat()
+    return value
+
+
+def _date(doc: str) -> param.CalendarDate:
+    return param.CalendarDate(default=None, allow_None=True, doc=doc)
+
+
+class ExplorerState(param.Parameterized):
+    """Everything the results explorer shows, derived from what the user chose."""
+
+    benchmark_id = param.String(
+        default="", doc="The benchmark explored; empty for all benchmarks (common columns)."
+    )
+    site_ids = param.List(default=[], item_type=str, doc="Only results of these sites.")
+    flavor_ids = param.List(default=[], item_type=str, doc="Only results of these flavors.")
+    tag_ids = param.List(default=[], item_type=str, doc="Only results carrying all these tags.")
+    execution_after = _date("Only results executed after this day.")
+    execution_before = _date("Only results executed before this day.")
+    upload_after = _date("Only results uploaded after this day.")
+    upload_before = _date("Only results uploaded before this day.")
+    text = param.String(default="", doc="Words every result must mention (site, flavor, tag...).")
+    json_filters = param.List(
+        default=[], item_type=str, doc='Conditions on the results\' JSON: "path op value".'
+    )
+    columns = param.List(default=[], item_type=str, doc="The JSON fields shown as columns.")
+    sort = param.String(default="", doc='The table\'s order: "+column" or "-column".')
+    plot_kind = param.Selector(default="scatter", objects=list(PLOT_KINDS), doc="Plot type.")
+    # None too: a choice widget with nothing to offer yet says None
+    plot_x = param.String(
+        default="execution_datetime", allow_None=True, doc="The plot's x (scatter, histogram)."
+    )
+    plot_y = param.String(default="", allow_None=True, doc="The plotted value.")
+    plot_group = param.Selector(default="site", objects=list(GROUPS), doc="Colour and groups.")
+    logx = param.Boolean(default=False, doc="Logarithmic x axis.")
+    logy = param.Boolean(default=False, doc="Logarithmic y axis.")
+    reference = param.String(
+        default="", allow_None=True, doc="The group every other group is compared with."
+    )
+    direction = param.Selector(
+        default="auto",
+        objects=["auto", "lower", "higher"],
+        doc="Whether lower or higher values are better (auto: from the schema).",
+    )
+
+    benchmarks = param.List(default=[], doc="The approved benchmarks to choose from.")
+    fields = param.List(default=[], doc="The benchmark's fields: its schema's, then the data's.")
+    population = param.DataFrame(default=frames.results_frame([]), doc="Every result loaded.")
+    filtered = param.DataFrame(default=frames.results_frame([]), doc="The rows the filters leave.")
+    counts = param.Dict(default={}, doc="For each facet, option id → results it would leave.")
+    loading = param.Boolean(default=False, doc="Whether results are being loaded.")
+    progress = param.Tuple(default=(0, 0), length=2, doc="Pages loaded, pages in all.")
+    problem = param.String(default="", doc="Why the last load failed, in words.")
+    filter_problem = param.String(default="", doc="Why the last JSON filter was refused.")
+
+    def __init__(self, client: PerfClient, **params) -> None:
+        super().__init__(**params)
+        self.client = client
+        self._work = LatestOnly(lambda busy: setattr(self, "loading", busy))
+
+    def stop(self) -> None:
+        """Cancel the work under way (the session is ending)."""
+        self._work.cancel()
+
+    # -- loading --------------------------------------------------------------------
+
+    async def start(self) -> None:
+        """Load the benchmarks to choose from, then the chosen one's results."""
+        await self._work.run(self._start())
+
+    async def _start(self) -> None:
+        try:
+            self.benchmarks = await self.client.benchmarks.all()
+        except APIError as error:
+            self.problem = f"Could not load the benchmarks: {error}"
+            return
+        await self._load()
+
+    @param.depends("benchmark_id", watch=True)
+    async def reload(self) -> None:
+        """Load every result of the chosen benchmark (or of all benchmarks)."""
+        await self._work.run(self._load())
+
+    async def _load(self) -> None:
+        self.param.update(progress=(0, 0), problem="")
+        query = {"benchmark_id": self.benchmark_id} if self.benchmark_id else {}
+        try:
+            results = await self.client.results.all(
+                progress=lambda done, total: setattr(self, "progress", (done, total)), **query
+            )
+        except APIError as error:
+            self.problem = f"Could not load the results: {error}"
+            return
+        fields = self._fields_for(results)
+        paths = [field.path for field in fields]
+        # Building 100,000 rows takes a moment: keep the server's loop free meanwhile.
+        population = await asyncio.to_thread(frames.results_frame, results, paths)
+        known = set(paths)
+        with param.parameterized.batch_call_watchers(self):
+            self.fields = fields
+            self.population = population
+            if not self.columns or not set(self.columns) <= known:
+                self.columns = [f.path for f in fields if f.suggested] or paths[:6]
+            if self.plot_y not in known or not self._numeric(self.plot_y):
+                self.plot_y = next((f.path for f in fields if f.suggested and f.numeric), "")
+                self.plot_y = self.plot_y or next((f.path for f in fields if f.numeric), "")
+        self.refilter()
+
+    def _fields_for(self, results) -> list[SchemaField]:
+        data_fields = fields_from_data(result.json for result in results)
+        if self.benchmark_id:
+            benchmark = self.benchmark
+            schema = benchmark.json_schema if benchmark else {}
+            return merge_fields(flatten_schema(schema), data_fields)
+        # all benchmarks: only the fields every benchmark's schema has
+        schemas = [flatten_schema(b.json_schema) for b in self.benchmarks]
+        common = set.intersection(*({f.path for f in s} for s in schemas)) if schemas else set()
+        return [f for f in schemas[0] if f.path in common] if schemas else []
+
+    @property
+    def benchmark(self) -> Benchmark | None:
+        """The chosen benchmark's record."""
+        return next((b for b in self.benchmarks if b.id == self.benchmark_id), None)
+
+    def field(self, path: str) -> SchemaField | None:
+        """The field at ``path`` (a JSON path, without the ``json.`` prefix)."""
+        return next((f for f in self.fields if f.path == path), None)
+
+    def _numeric(self, path: str) -> bool:
+        field = self.field(path)
+        return bool(field and field.numeric)
+
+    # -- filtering ------------------------------------------------------------------
+
+    def filters(self) -> Filters:
+        """The current filters (JSON filters that no longer parse are left out)."""
+        parsed = []
+        for text in self.json_filters:
+            try:
+                parsed.append(JsonFilter.parse(text))
+            except InvalidQuery:
+                continue
+        return Filters(
+            site_ids=frozenset(self.site_ids),
+            flavor_ids=frozenset(self.flavor_ids),
+            tag_ids=frozenset(self.tag_ids),
+            execution_after=self.execution_after,
+            execution_before=self.execution_before,
+            upload_after=self.upload_after,
+            upload_before=self.upload_before,
+            json_filters=tuple(parsed),
+            text=self.text,
+        )
+
+    @param.depends(*FILTER_PARAMETERS, watch=True)
+    def refilter(self) -> None:
+        """Recompute the rows left and every facet's counts."""
+        filters = self.filters()
+        frame = self.population
+        self.param.update(
+            filtered=frames.apply(frame, filters),
+            counts={
+                facet: summaries.facet_counts(frame, filters, facet)
+                for facet in ("site", "flavor", "tags")
+            },
+        )
+
+    def add_json_filter(self, path: str, op: str, value) -> bool:
+        """Add a JSON filter if it fits the field; else say why in ``filter_problem``."""
+        field = self.field(path)
+        if field is None:
+            return self._refuse(f"{path!r} is not a field of this benchmark's results")
+        if op not in field.operators:
+            allowed = " ".join(field.operators) or "none"
+            return self._refuse(f"{field.label} ({field.kind}) takes only: {allowed}")
+        if isinstance(value, date):
+            value = value.isoformat()
+        try:
+            condition = JsonFilter(path, op, value)
+        except InvalidQuery as error:
+            return self._refuse(str(error))
+        text = str(condition)
+        if text not in self.json_filters:
+            self.json_filters = [*self.json_filters, text]
+        self.filter_problem = ""
+        return True
+
+    def _refuse(self, message: str) -> bool:
+        self.filter_problem = message
+        return False
+
+    def remove_json_filter(self, text: str) -> None:
+        """Drop one JSON filter."""
+        self.json_filters = [existing for existing in self.json_filters if existing != text]
+
+    # -- what the views show ----------------------------------------------------------
+
+    def plot_spec(self) -> PlotSpec:
+        """The plot the current settings ask for."""
+        labels = {f"json.{f.path}": f.label for f in self.fields}
+        x = (
+            f"json.{self.plot_x}"
+            if self.plot_x and self.plot_x != "execution_datetime"
+            else ("execution_datetime")
+        )
+        return PlotSpec(
+            kind=self.plot_kind,
+            x=x,
+            y=f"json.{self.plot_y}" if self.plot_y else "",
+            group=self.plot_group,
+            logx=self.logx,
+            logy=self.logy,
+            labels=labels,
+        )
+
+    def lower_is_better(self) -> bool:
+        """The direction for comparisons: the user's choice, else the schema's, else lower."""
+        if self.direction != "auto":
+            return self.direction == "lower"
+        field = self.field(self.plot_y) if self.plot_y else None
+        known = field.lower_is_better if field else None
+        return True if known is None else known
+
+    def summary(self) -> pd.DataFrame:
+        """Per group of the plot: n, median, IQR, min, max of the plotted value; and, with
+        a reference group, every group's speed-up or slow-down against it."""
+        column = f"json.{self.plot_y}"
+        if not self.plot_y or self.filtered.empty or column not in self.filtered.columns:
+            return pd.DataFrame()
+        by = "site" if self.plot_group == "site" else self.plot_group
+        summary = summaries.group_summary(self.filtered, column, by)
+        if self.reference and self.reference in set(summary.index):
+            return summaries.relative_to(summary, self.reference, self.lower_is_better())
+        return summary
+
+    def query_code(self) -> tuple[str, str]:
+        """A Python snippet with our client, and a curl line, reproducing the query."""
+        query = self.filters().api_query()
+        if self.benchmark_id:
+            query = {"benchmark_id": self.benchmark_id, **query}
+        query = {
+            name: _plain(value) for name, value in query.items() if value not in (None, [], ())
+        }
+        arguments = ", ".join(f"{name}={value!r}" for name, value in query.items())
+        python = (
+            "from dashboard.api import SyncClient\n\n"
+            f"with SyncClient({self.client.base_url!r}) as client:\n"
+            f"    results = client.results.all({arguments})\n"
+        )
+        params = encode_params({**query, "per_page": 100, "page": 1})
+        url = f"{self.client.base_url}/results?{urlencode(params)}"
+        curl = f"curl -s {shlex.quote(url)}"
+        return python, curl

@@ -1,0 +1,76 @@
+"""``ResultsExplorer``: filters, table, linked plots and comparison, in one Viewer."""
+
+from __future__ import annotations
+
+import panel as pn
+import param
+
+from ..api import PerfClient
+from ..frames import results_frame
+from ..state.explorer import URL_PARAMETERS, ExplorerState
+from .explore_filters import (
+    BenchmarkChooser,
+    DateAndTextFilters,
+    FacetFilters,
+    JsonFilterBuilder,
+    LoadProgress,
+)
+from .explore_plots import Comparison, PlotsPanel
+from .explore_table import ResultsTable
+
+
+class ResultsExplorer(pn.viewable.Viewer):
+    """Explore every result of a benchmark: filter, tabulate, plot, compare, export.
+
+    In a notebook (after ``pn.extension("tabulator")``)::
+
+        explorer = ResultsExplorer(client=PerfClient(url))
+        explorer            # the widgets
+        explorer.value      # the filtered results, a pandas DataFrame
+    """
+
+    value = param.DataFrame(default=results_frame([]), doc="The results the filters leave.")
+
+    def __init__(
+        self, client: PerfClient | None = None, state: ExplorerState | None = None, **params
+    ) -> None:
+        super().__init__(**params)
+        if state is None:
+            if client is None:
+                raise TypeError("ResultsExplorer needs a client or an ExplorerState")
+            state = ExplorerState(client=client)
+        self.state = state
+        self.benchmark = BenchmarkChooser(state=state)
+        self.facets = FacetFilters(state=state)
+        self.dates = DateAndTextFilters(state=state)
+        self.conditions = JsonFilterBuilder(state=state)
+        self.progress = LoadProgress(state=state)
+        self.table = ResultsTable(state=state)
+        self.plots = PlotsPanel(state=state)
+        self.comparison = Comparison(state=state)
+        compare = pn.widgets.Button(label="Compare ticked rows", color="primary")
+        compare.on_click(lambda _event: self.comparison.show(self.table.selected_ids))
+        self.plots.param.watch(lambda event: setattr(self.table, "only_ids", event.new), "selected")
+        state.param.watch(lambda event: setattr(self, "value", event.new), "filtered")
+        self.filters = pn.Column(
+            self.benchmark, self.facets, self.dates, self.conditions, width=330
+        )
+        self.main = pn.Column(
+            self.progress,
+            pn.Tabs(
+                ("Table", pn.Column(self.table, compare, self.comparison)),
+                ("Plots", self.plots),
+                dynamic=False,
+                sizing_mode="stretch_width",
+            ),
+            sizing_mode="stretch_width",
+        )
+        self._layout = pn.Row(self.filters, self.main, sizing_mode="stretch_width")
+
+    def share_in_url(self) -> None:
+        """Keep every choice in the page's URL, so a link restores this exact view."""
+        if pn.state.location is not None:
+            pn.state.location.sync(self.state, {name: name for name in URL_PARAMETERS})
+
+    def __panel__(self):
+        return self._layout
