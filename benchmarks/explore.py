@@ -60,8 +60,7 @@ async def measure(url: str, changes: int) -> tuple[list[float], list[int]]:
             while state.loading or set(state.population["benchmark_id"]) != {chosen}:
                 await asyncio.sleep(0.05)
             print(
-                f"loaded {len(state.population):,} results in "
-                f"{time.perf_counter() - started:.1f} s"
+                f"loaded {len(state.population):,} results in {time.perf_counter() - started:.1f} s"
             )
             sites = sorted(set(state.population["site_id"]))
             events: list = []
