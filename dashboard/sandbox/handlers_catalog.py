@@ -180,22 +180,18 @@ def review_route(resource: str, *, approve: bool) -> Route:
     return route
 
 
-async def list_site_flavors(call: Call) -> Reply:
-    """``GET /sites/{id}/flavors``."""
-    site_id = call.path_id()
-    args = call.query(FILTERS["flavor"])
-    stored(call, "site", site_id)
-    query = catalog_query("flavor", args, site_id=site_id)
-    return call.page(query, args, lambda ids: call.render.catalog("flavor", ids))
+def site_flavors_route(*, search: bool = False) -> Route:
+    """``GET /sites/{id}/flavors``; with ``search``, ``GET /sites/{id}/flavors:search``."""
+    parameters = (SEARCHES if search else FILTERS)["flavor"]
 
+    async def route(call: Call) -> Reply:
+        site_id = call.path_id()
+        args = call.query(parameters)
+        stored(call, "site", site_id)
+        query = catalog_query("flavor", args, site_id=site_id)
+        return call.page(query, args, lambda ids: call.render.catalog("flavor", ids))
 
-async def search_site_flavors(call: Call) -> Reply:
-    """``GET /sites/{id}/flavors:search``."""
-    site_id = call.path_id()
-    args = call.query(SEARCHES["flavor"])
-    stored(call, "site", site_id)
-    query = catalog_query("flavor", args, site_id=site_id)
-    return call.page(query, args, lambda ids: call.render.catalog("flavor", ids))
+    return route
 
 
 async def add_site_flavor(call: Call) -> Reply:
@@ -248,8 +244,8 @@ ROUTES: Routes = [
     *_review_routes("benchmarks", "benchmark"),
     *_resource_routes("site", "sites"),
     *_review_routes("sites", "site"),
-    (f"/sites/{ID}/flavors", {"GET": list_site_flavors, "POST": add_site_flavor}),
-    (f"/sites/{ID}/flavors:search", {"GET": search_site_flavors}),
+    (f"/sites/{ID}/flavors", {"GET": site_flavors_route(), "POST": add_site_flavor}),
+    (f"/sites/{ID}/flavors:search", {"GET": site_flavors_route(search=True)}),
     (
         f"/flavors/{ID}",
         {

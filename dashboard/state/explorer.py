@@ -19,12 +19,12 @@ import pandas as pd
 import param
 
 from .. import frames, summaries
-from ..api import APIError, Benchmark, InvalidQuery, JsonFilter, PerfClient
+from ..api import APIError, Benchmark, InvalidQuery, JsonFilter
 from ..api.query import encode_params
 from ..frames import Filters
 from ..plots import GROUPS, PLOT_KINDS, PlotSpec
 from ..schema import SchemaField, fields_from_data, flatten_schema, merge_fields
-from .tasks import LatestOnly
+from .tasks import ClientState
 
 #: The parameters a shared link carries: every choice, none of the loaded data.
 URL_PARAMETERS = (
@@ -66,7 +66,7 @@ def _date(doc: str) -> param.CalendarDate:
     return param.CalendarDate(default=None, allow_None=True, doc=doc)
 
 
-class ExplorerState(param.Parameterized):
+class ExplorerState(ClientState):
     """Everything the results explorer shows, derived from what the user chose."""
 
     benchmark_id = param.String(
@@ -108,19 +108,9 @@ class ExplorerState(param.Parameterized):
     population = param.DataFrame(default=frames.results_frame([]), doc="Every result loaded.")
     filtered = param.DataFrame(default=frames.results_frame([]), doc="The rows the filters leave.")
     counts = param.Dict(default={}, doc="For each facet, option id → results it would leave.")
-    loading = param.Boolean(default=False, doc="Whether results are being loaded.")
     progress = param.Tuple(default=(0, 0), length=2, doc="Pages loaded, pages in all.")
     problem = param.String(default="", doc="Why the last load failed, in words.")
     filter_problem = param.String(default="", doc="Why the last JSON filter was refused.")
-
-    def __init__(self, client: PerfClient, **params) -> None:
-        super().__init__(**params)
-        self.client = client
-        self._work = LatestOnly(lambda busy: setattr(self, "loading", busy))
-
-    def stop(self) -> None:
-        """Cancel the work under way (the session is ending)."""
-        self._work.cancel()
 
     # -- loading --------------------------------------------------------------------
 

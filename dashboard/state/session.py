@@ -10,7 +10,6 @@ import param
 from ..api import (
     APIError,
     NotFound,
-    PerfClient,
     Result,
     ServerError,
     TransportError,
@@ -18,7 +17,7 @@ from ..api import (
     User,
 )
 from ..identity import ANONYMOUS, DemoTokens
-from .tasks import LatestOnly
+from .tasks import ClientState
 
 LATEST_COLUMNS = ["Executed (UTC)", "Benchmark", "Site", "Flavor", "Tags", "Uploaded (UTC)"]
 
@@ -47,7 +46,7 @@ def latest_frame(results: list[Result]) -> pd.DataFrame:
     return frame
 
 
-class SessionState(param.Parameterized):
+class SessionState(ClientState):
     """Where this session is connected, who is signed in, and the latest results."""
 
     api_url = param.String(default="", constant=True, doc="The API root this session talks to.")
@@ -73,16 +72,6 @@ class SessionState(param.Parameterized):
         default=pd.DataFrame(columns=LATEST_COLUMNS), doc="The most recently uploaded results."
     )
     latest_count = param.Integer(default=0, doc="How many results the API holds in all.")
-    loading = param.Boolean(default=False, doc="Whether a request is under way.")
-
-    def __init__(self, client: PerfClient, **params) -> None:
-        super().__init__(**params)
-        self.client = client
-        self._work = LatestOnly(lambda busy: setattr(self, "loading", busy))
-
-    def stop(self) -> None:
-        """Cancel the work under way (the session is ending)."""
-        self._work.cancel()
 
     async def refresh(self) -> None:
         """Ask the API who we are and what was uploaded last."""

@@ -5,6 +5,8 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Awaitable, Callable
 
+import param
+
 
 class LatestOnly:
     """Runs work so that starting new work cancels the unfinished older work.
@@ -38,3 +40,18 @@ class LatestOnly:
             if self._current is me:
                 self._current = None
                 self._busy(False)
+
+
+class ClientState(param.Parameterized):
+    """State that talks to the API through a client, one piece of work at a time."""
+
+    loading = param.Boolean(default=False, doc="Whether a request is under way.")
+
+    def __init__(self, client, **params) -> None:
+        super().__init__(**params)
+        self.client = client
+        self._work = LatestOnly(lambda busy: setattr(self, "loading", busy))
+
+    def stop(self) -> None:
+        """Cancel the work under way (the session is ending)."""
+        self._work.cancel()
