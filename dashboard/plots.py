@@ -1,38 +1,31 @@
-"""Linked HoloViews plots of benchmark results for the results explorer.
+"""HoloViews plots of benchmark results for the results explorer.
 
 Pure functions: a results frame (one row per result, see ``frames.py``) and a `PlotSpec`
-in, a HoloViews object out; no widgets and no I/O. The views put the objects in panes
-and wire ``hv.link_selections`` between them.
+in, a HoloViews object out; no widgets and no I/O. ``live_plot.py`` keeps one of them in
+the browser while its rows change, and links it with the table.
 
-Every plot is derived from one ``hv.Dataset`` that holds all selectable columns (id, site,
-flavor, dates and every numeric JSON column), not only the plotted ones:
-``link_selections`` applies a selection made in one plot to the data of every other plot
-and re-runs that plot's pipeline on the selected rows, and it aborts when a plot's data
-lacks a column the selection names. For the same reason the aggregated plots (bars,
-histogram) come from HoloViews operations rather than precomputed tables, and every
-plot of a frame large enough to rasterize carries ``log10(<column>)`` columns: a box
-selection on a rasterized log axis is expressed in them.
-
-Known limit: selecting a category of a plot grouped by tags gives ``dim("tags").isin(...)``,
-which plots not grouped by tags cannot resolve (they have no per-tag rows), so
-link_selections aborts that selection there. `selection_ids` handles it.
+A scatter of more than RASTERIZE_ABOVE results is a datashader count image. Selections
+are ``hv.dim`` expressions over the plot's columns (`selection_expr`); on a rasterized
+log axis they are expressed in ``log10(<column>)``, and `selection_ids` resolves them to
+result ids. Selecting a tag of a plot grouped by tags gives ``dim("tags").isin(...)``,
+resolved on one row per tag of each result.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 
 import colorcet
 import datashader as ds
 import holoviews as hv
+import holoviews.plotting.bokeh  # registers the Bokeh backend the options are for
 import numpy as np
 import pandas as pd
 import param
 from bokeh.models import CustomJSTickFormatter
 from holoviews.core.operation import Operation
 from holoviews.operation import histogram
-from holoviews.operation.datashader import rasterize
 
 PLOT_KINDS = ("scatter", "box", "violin", "bar", "histogram")
 GROUPS = ("site", "flavor", "tags")
@@ -43,6 +36,8 @@ _DATE = "execution_datetime"
 _DEFAULT_LABELS = {_DATE: "execution date", "upload_datetime": "upload date"}
 _HEIGHT = 400
 _BINS = 40
+# Pixels of a count image (256 KB of counts); zooming computes a new one.
+_RASTER_SIZE = (512, 256)
 _EMPTY_TITLE = "No results match"
 # Starts with Bokeh's familiar Category10, then goes on with distinct colours, so that 24
 # flavors or many tags do not repeat colours.
@@ -134,20 +129,23 @@ def hover_columns(spec: PlotSpec) -> list[str]:
     return list(dict.fromkeys(wanted))
 
 
-def _columns(frame: pd.DataFrame, *, log_columns: bool) -> pd.DataFrame:
-    """The selectable columns of `frame`, one row per result, as HoloViews and Bokeh want them.
+def _columns(
+    frame: pd.DataFrame, *, log_columns: bool, only: Collection[str] | None = None
+) -> pd.DataFrame:
+    """The plottable columns of `frame` (or `only` those of them), one row per result, as
+    HoloViews and Bokeh want them; always with id, site and flavor.
 
     Site and flavor are categoricals (grouping by codes is several times faster than by
     strings), dates lose their (UTC) time zone because Bokeh plots naive datetimes,
     nullable integers become floats with NaN, booleans and strings are left out (nothing
     plots them). `log_columns` adds ``log10(<column>)`` for each positive numeric column:
-    the coordinates of rasterized log axes. Every plot of a large frame needs them, since
-    a selection made on such an axis names them.
+    the coordinates of rasterized log axes, in which a selection made on them is expressed.
     """
     columns = {"id": frame["id"].astype(str)}
     for name in ("site", "flavor"):
         columns[name] = pd.Categorical(frame[name])
-    for name in [_DATE, *(c for c in frame.columns if c.startswith("json."))]:
+    names = [_DATE, *(c for c in frame.columns if c.startswith("json."))]
+    for name in names if only is None else [n for n in names if n in only]:
         values = frame[name]
         if _is_date(values):
             columns[name] = values.dt.tz_convert(None) if values.dt.tz else values
@@ -187,7 +185,7 @@ def _plot_data(frame: pd.DataFrame, spec: PlotSpec, *, per_tag: bool) -> pd.Data
     ordered as indices first and copied once, because with many JSON columns each copy
     of 100k rows costs more than a plot's whole budget allows.
     """
-    data = _columns(frame, log_columns=len(frame) > RASTERIZE_ABOVE)
+    data = _columns(frame, log_columns=False, only={_DATE, spec.x, spec.y})
     plotted = {"histogram": [spec.x], "scatter": [spec.x, spec.y]}.get(spec.kind, [spec.y])
     rows = np.flatnonzero(data[plotted].notna().all(axis=1).to_numpy())
     groups = None
@@ -269,47 +267,118 @@ def _title(spec: PlotSpec) -> str:
     return f"{spec.label(spec.y)} by {spec.group}"
 
 
-def _scatter(dataset: hv.Dataset, spec: PlotSpec, rasterized: bool) -> hv.Element | hv.DynamicMap:
-    """Points coloured by group, or a datashader count image of them."""
-    if not rasterized:
-        vdims = [c for c in hover_columns(spec) if c not in (spec.x, spec.y)] + ["id"]
-        points = dataset.to(hv.Points, [spec.x, spec.y], vdims, groupby=[])
-        return points.opts(
-            color=spec.group,
-            cmap=_CATEGORY_CMAP,
-            size=5,
-            alpha=0.7,
-            show_legend=True,
-            legend_position="right",
-            tools=["hover", "box_select", "lasso_select", "tap"],
-            hover_tooltips=[spec.label(c) for c in hover_columns(spec)],
-            logx=spec.logx,
-            logy=spec.logy,
+def _points(dataset: hv.Dataset, spec: PlotSpec) -> hv.Points:
+    """Points coloured by group, with the hover and selection tools."""
+    vdims = [c for c in hover_columns(spec) if c not in (spec.x, spec.y)] + ["id"]
+    points = dataset.to(hv.Points, [spec.x, spec.y], vdims, groupby=[])
+    return points.opts(
+        color=spec.group,
+        cmap=_CATEGORY_CMAP,
+        size=5,
+        alpha=0.7,
+        show_legend=True,
+        legend_position="right",
+        tools=["hover", "box_select", "tap"],
+        hover_tooltips=[spec.label(c) for c in hover_columns(spec)],
+        logx=spec.logx,
+        logy=spec.logy,
+    )
+
+
+def _raster_axes(spec: PlotSpec) -> tuple[str, str]:
+    """The columns a rasterized scatter is drawn on: log10 values on a log axis, as Bokeh's
+    Image glyph is binned linearly."""
+    return (
+        _log_column(spec.x) if spec.logx else spec.x,
+        _log_column(spec.y) if spec.logy else spec.y,
+    )
+
+
+def _span(values: np.ndarray, chosen) -> tuple[float, float]:
+    """The range an image covers: the one `chosen` (a zoom), else the values' own, widened
+    by a hair so that the largest value falls inside the last pixel."""
+    if chosen is not None and None not in chosen:
+        low, high = (
+            pd.Timestamp(v).value if isinstance(v, np.datetime64 | pd.Timestamp) else float(v)
+            for v in chosen
         )
-    # Bokeh's Image glyph is binned linearly, so a log axis is drawn on log10 values.
-    x = _log_column(spec.x) if spec.logx else spec.x
-    y = _log_column(spec.y) if spec.logy else spec.y
-    points = dataset.to(hv.Points, [x, y], [], groupby=[])
-    date_range = {}
-    if dataset.get_dimension_type(x) is np.datetime64:
-        # Datashader's float bounds round nanosecond dates inwards and would drop the
-        # earliest and the latest result: pad by a second.
-        low, high = dataset.range(x)
-        second = pd.Timedelta(seconds=1)
-        date_range["x_range"] = (low - second, high + second)
-    image = rasterize(points, aggregator=ds.count(), **date_range)
+        return float(low), float(high)
+    low, high = (float(values.min()), float(values.max())) if len(values) else (0.0, 1.0)
+    pad = (high - low) * 1e-6 or max(abs(high) * 1e-6, 1.0)
+    return low - pad, high + pad
+
+
+def count_image(frame: pd.DataFrame, spec: PlotSpec, x_range=None, y_range=None) -> hv.Image:
+    """Results per pixel of a scatter too large to draw point by point, by datashader,
+    over `x_range` and `y_range` (a zoom) or all the values. On a log axis the image is
+    drawn on log10 values (Bokeh's Image glyph is binned linearly); the ticks show the
+    values themselves. Empty pixels are transparent; box selection works on it."""
+    x, y = _raster_axes(spec)
+    dates = _is_date(frame[spec.x])
+    if dates:
+        moments = frame[spec.x].array.tz_convert(None) if frame[spec.x].dt.tz else frame[spec.x]
+        xs = np.asarray(moments, dtype="datetime64[ns]").astype("int64").astype("float64")
+        xs[np.isnat(np.asarray(moments, dtype="datetime64[ns]"))] = np.nan
+    else:
+        xs = frame[spec.x].to_numpy(dtype="float64", na_value=np.nan)
+    ys = frame[spec.y].to_numpy(dtype="float64", na_value=np.nan)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        xs = np.log10(xs) if spec.logx else xs
+        ys = np.log10(ys) if spec.logy else ys
+    keep = np.isfinite(xs) & np.isfinite(ys)
+    xs, ys = xs[keep], ys[keep]
+    canvas = ds.Canvas(
+        plot_width=_RASTER_SIZE[0],
+        plot_height=_RASTER_SIZE[1],
+        x_range=_span(xs, x_range),
+        y_range=_span(ys, y_range),
+    )
+    counts = canvas.points(pd.DataFrame({"x": xs, "y": ys}, copy=False), "x", "y", ds.count())
+    # The image is most of what a change sends to the browser: one byte a pixel while
+    # every count fits, else two (a pixel of more than 65,535 results shows 65,535).
+    grid = counts.values
+    dtype = np.uint8 if grid.max(initial=0) <= np.iinfo(np.uint8).max else np.uint16
+    grid = np.minimum(grid, np.iinfo(dtype).max).astype(dtype)
+    xcoords = counts.coords["x"].values
+    if dates:
+        xcoords = xcoords.astype("int64").astype("datetime64[ns]")
     log_ticks = {"xformatter": _POWER_OF_TEN_TICKS} if spec.logx else {}
     if spec.logy:
         log_ticks["yformatter"] = _POWER_OF_TEN_TICKS
+    image = hv.Image(
+        (xcoords, counts.coords["y"].values, grid),
+        kdims=[
+            hv.Dimension(x, label=spec.label(spec.x)),
+            hv.Dimension(y, label=spec.label(spec.y)),
+        ],
+        vdims=["Count"],
+    )
     return image.opts(
         cmap="viridis",
         cnorm="eq_hist",
+        clim=(1, None),  # empty pixels (0) are below the colour range: transparent
+        clipping_colors={"min": "transparent"},
         colorbar=True,
         tools=["hover", "box_select"],
-        xlabel=spec.label(spec.x),
-        ylabel=spec.label(spec.y),
+        framewise=True,
         **log_ticks,
     )
+
+
+def zoomable_count_image(rows: hv.streams.Pipe, spec: PlotSpec) -> hv.DynamicMap:
+    """`count_image` of the frames `rows` sends, computed again at each zoom or pan.
+
+    New rows show in full: a zoom applies to the rows it was made on."""
+    ranges = hv.streams.RangeXY()
+    zoomed_rows = {"frame": None}
+
+    def image(data, x_range=None, y_range=None):
+        if zoomed_rows["frame"] is not data:
+            zoomed_rows["frame"] = data
+            x_range = y_range = None
+        return count_image(data, spec, x_range, y_range).opts(framewise=True)
+
+    return hv.DynamicMap(image, streams=[rows, ranges])
 
 
 def _histogram(dataset: hv.Dataset, data: pd.DataFrame, spec: PlotSpec) -> hv.Histogram:
@@ -323,7 +392,7 @@ def _histogram(dataset: hv.Dataset, data: pd.DataFrame, spec: PlotSpec) -> hv.Hi
         edges = np.histogram_bin_edges(values, _BINS)
     # Explicit edges: HoloViews' own binning of datetimes breaks link_selections.
     return histogram(dataset, dimension=spec.x, bins=edges).opts(
-        tools=["hover"], logx=spec.logx, logy=spec.logy, color="#4c78a8"
+        tools=["hover", "box_select"], logx=spec.logx, logy=spec.logy, color="#4c78a8"
     )
 
 
@@ -342,6 +411,40 @@ def _empty_plot(spec: PlotSpec) -> hv.Element | hv.Overlay:
     return element([], kdims=[spec.group], vdims=[y])
 
 
+def is_rasterized(frame: pd.DataFrame, spec: PlotSpec) -> bool:
+    """Whether `spec` draws `frame` as a count image rather than one glyph per result."""
+    return spec.kind == "scatter" and len(frame) > RASTERIZE_ABOVE
+
+
+def plot_element(frame: pd.DataFrame, spec: PlotSpec) -> hv.Element | hv.Overlay:
+    """The plot of a non-empty `frame` (a valid spec) without title and size: what a live
+    plot's DynamicMap returns for each new set of rows. A large scatter is a count image
+    (`count_image`)."""
+    rasterized = is_rasterized(frame, spec)
+    if rasterized:
+        return count_image(frame, spec)
+    # Counts (histogram) count results, so tags must not repeat them.
+    per_tag = spec.group == "tags" and spec.kind != "histogram"
+    data = _plot_data(frame, spec, per_tag=per_tag)
+    if spec.kind == "scatter":
+        return _points(_dataset(data, spec), spec)
+    if spec.kind == "histogram":
+        return _histogram(_dataset(data, spec), data, spec)
+    if spec.kind == "bar":
+        return _medians(data, spec).opts(
+            {"Bars": {"tools": ["hover", "tap", "box_select"], "logy": spec.logy, "xrotation": 30}}
+        )
+    element = hv.BoxWhisker if spec.kind == "box" else hv.Violin
+    plot = _dataset(data, spec).to(element, spec.group, spec.y, groupby=[])
+    return plot.opts(tools=["hover", "box_select"], logy=spec.logy, xrotation=30)
+
+
+def plot_layout(spec: PlotSpec, *, empty: bool = False) -> dict:
+    """The title and size options of a plot."""
+    title = _EMPTY_TITLE if empty else _title(spec)
+    return {"title": title, "responsive": True, "height": _HEIGHT}
+
+
 def build_plot(frame: pd.DataFrame, spec: PlotSpec) -> hv.Element | hv.Overlay | hv.DynamicMap:
     """The plot for `spec`; raises ValueError with the `problems` when it cannot be built.
 
@@ -352,26 +455,59 @@ def build_plot(frame: pd.DataFrame, spec: PlotSpec) -> hv.Element | hv.Overlay |
     problems = spec.problems(frame)
     if problems:
         raise ValueError("; ".join(problems))
-    layout = {"responsive": True, "height": _HEIGHT}
     if frame.empty:
-        return _empty_plot(spec).opts(title=_EMPTY_TITLE, **layout)
-    rasterized = spec.kind == "scatter" and len(frame) > RASTERIZE_ABOVE
-    # Counts (histogram, rasterized points) count results, so tags must not repeat them.
-    per_tag = spec.group == "tags" and spec.kind != "histogram" and not rasterized
-    data = _plot_data(frame, spec, per_tag=per_tag)
-    if spec.kind == "scatter":
-        plot = _scatter(_dataset(data, spec), spec, rasterized)
-    elif spec.kind == "histogram":
-        plot = _histogram(_dataset(data, spec), data, spec)
-    elif spec.kind == "bar":
-        plot = _medians(data, spec).opts(
-            hv.opts.Bars(tools=["hover", "tap", "box_select"], logy=spec.logy, xrotation=30)
-        )
+        return _empty_plot(spec).opts(**plot_layout(spec, empty=True))
+    if is_rasterized(frame, spec):
+        plot = zoomable_count_image(hv.streams.Pipe(data=frame), spec)
     else:
-        element = hv.BoxWhisker if spec.kind == "box" else hv.Violin
-        plot = _dataset(data, spec).to(element, spec.group, spec.y, groupby=[])
-        plot = plot.opts(tools=["hover", "box_select"], logy=spec.logy, xrotation=30)
-    return plot.opts(title=_title(spec), **layout)
+        plot = plot_element(frame, spec)
+    return plot.opts(**plot_layout(spec))
+
+
+def highlight_element(rows: pd.DataFrame, spec: PlotSpec, *, rasterized: bool) -> hv.Element:
+    """Marks for `rows` (results picked in the table or the plot) drawn over the plot of
+    `spec`: rings at their points, at their values in their group, or spikes at their x
+    on a histogram. `rasterized`: the plot under them is a count image."""
+    style = {"color": "#d62728", "framewise": True}
+    if spec.kind == "histogram":
+        data = _plot_data(rows, spec, per_tag=False) if len(rows) else None
+        values = data[spec.x] if data is not None else []
+        x = hv.Dimension(spec.x, label=spec.label(spec.x))
+        return hv.Spikes(values, kdims=[x]).opts(line_width=2, **style)
+    rings = {"size": 9, "fill_alpha": 0, "line_width": 2, **style}
+    if spec.kind == "scatter":
+        x, y = _raster_axes(spec) if rasterized else (spec.x, spec.y)
+        if not len(rows):
+            return hv.Points([], kdims=[x, y]).opts(**rings)
+        data = _columns(rows, log_columns=rasterized)
+        data = data[data[[x, y]].notna().all(axis=1)]
+        return hv.Points(data, kdims=[x, y], vdims=["id"]).opts(**rings)
+    if not len(rows):
+        return hv.Scatter([], kdims=[spec.group], vdims=[spec.y]).opts(**rings)
+    data = _plot_data(rows, spec, per_tag=spec.group == "tags")
+    data[spec.group] = data[spec.group].astype(str)
+    return hv.Scatter(data, kdims=[spec.group], vdims=[spec.y, "id"]).opts(**rings)
+
+
+def selection_expr(spec: PlotSpec, x_selection, y_selection, *, rasterized: bool) -> hv.dim:
+    """The rows a box selection on the plot of `spec` picks, as an hv.dim expression for
+    `selection_ids`. The selections are a SelectionXY stream's: a (low, high) range on a
+    continuous axis, a list of categories on a categorical one (raster axes of a log
+    scale are in log10)."""
+    if spec.kind == "scatter":
+        x, y = _raster_axes(spec) if rasterized else (spec.x, spec.y)
+        return _within(x, x_selection) & _within(y, y_selection)
+    if spec.kind == "histogram":
+        return _within(spec.x, x_selection)
+    picked = hv.dim(spec.group).isin([str(category) for category in x_selection or []])
+    return picked if spec.kind == "bar" else picked & _within(spec.y, y_selection)
+
+
+def _within(column: str, selection) -> hv.dim:
+    low, high = selection
+    if isinstance(low, pd.Timestamp | np.datetime64) or hasattr(low, "isoformat"):
+        low, high = np.datetime64(pd.Timestamp(low)), np.datetime64(pd.Timestamp(high))
+    return (hv.dim(column) >= low) & (hv.dim(column) <= high)
 
 
 def _expression_columns(expr: hv.dim) -> set[str]:

@@ -105,6 +105,11 @@ def _present_pairs(frame: pd.DataFrame, first: str, second: str) -> list[tuple[A
     return [(first_values[pair // width], second_values[pair % width]) for pair in pairs]
 
 
+def site_flavors(frame: pd.DataFrame) -> list[tuple[str, str]]:
+    """The distinct ``(site_id, flavor_id)`` pairs of `frame`."""
+    return _present_pairs(frame, "site_id", "flavor_id")
+
+
 def options(
     frame: pd.DataFrame, facet: Literal["site", "flavor", "tags", "benchmark"]
 ) -> list[tuple[str, str]]:

@@ -8,7 +8,7 @@ import panel as pn
 import param
 
 from ..state.explorer import ExplorerState
-from ..summaries import options
+from ..summaries import options, site_flavors
 
 ALL_BENCHMARKS = "All benchmarks (common columns)"
 
@@ -96,22 +96,31 @@ class FacetFilters(ExplorerView):
         self._tags = pn.widgets.MultiChoice.from_param(
             state.param.tag_ids, label="Tags (all of them)", options={}, placeholder="Any tags"
         )
-        state.param.watch(self._refresh, ["counts", "population"])
+        state.param.watch(self._refresh, "counts")
+        state.param.watch(self._catalogue, "population")
         self._layout = pn.Column(self._sites, self._flavors, self._tags)
+        self._catalogue()
+
+    def _catalogue(self, *_events) -> None:
+        """The options present in the population: they change only with a new load."""
+        frame = self.state.population
+        self._options = {facet: options(frame, facet) for facet in ("site", "flavor", "tags")}
+        self._flavors_at: dict[str, set[str]] = {}
+        for site_id, flavor_id in site_flavors(frame):
+            self._flavors_at.setdefault(site_id, set()).add(flavor_id)
         self._refresh()
 
     def _refresh(self, *_events) -> None:
-        frame, counts, state = self.state.population, self.state.counts, self.state
-        sites = options(frame, "site")
-        flavors = options(frame, "flavor")
+        counts, state = self.state.counts, self.state
+        flavors = self._options["flavor"]
         if state.site_ids:  # flavors within the chosen sites
-            at_sites = set(frame.loc[frame["site_id"].isin(state.site_ids), "flavor_id"])
+            at_sites = set().union(*(self._flavors_at.get(s, ()) for s in state.site_ids))
             flavors = [
                 pair for pair in flavors if pair[0] in at_sites or pair[0] in state.flavor_ids
             ]
-        self._sites.options = with_counts(sites, counts.get("site", {}))
+        self._sites.options = with_counts(self._options["site"], counts.get("site", {}))
         self._flavors.options = with_counts(flavors, counts.get("flavor", {}))
-        self._tags.options = with_counts(options(frame, "tags"), counts.get("tags", {}))
+        self._tags.options = with_counts(self._options["tags"], counts.get("tags", {}))
 
 
 class DateAndTextFilters(ExplorerView):

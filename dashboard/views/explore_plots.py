@@ -4,15 +4,29 @@ from __future__ import annotations
 
 from html import escape
 
-import holoviews as hv
-import holoviews.plotting.bokeh  # registers the Bokeh backend the plots' options are for
 import pandas as pd
 import panel as pn
 import param
 
 from .. import summaries
-from ..plots import GROUPS, PLOT_KINDS, build_plot, selection_ids
+from ..live_plot import LivePlot
+from ..plots import GROUPS, PLOT_KINDS
 from .explore_filters import ExplorerView, html_label
+
+
+def summary_html(summary: pd.DataFrame) -> str:
+    """The per-group summary as an HTML table, every name and value escaped."""
+    if summary.empty:
+        return ""
+    shown = summary.drop(columns=["id"], errors="ignore").reset_index()
+    return shown.to_html(
+        index=False,
+        escape=True,
+        float_format=lambda value: f"{value:,.4g}",
+        classes="summary",
+        border=0,
+        na_rep="",
+    )
 
 
 class PlotsPanel(ExplorerView):
@@ -26,16 +40,15 @@ class PlotsPanel(ExplorerView):
         p = state.param
         self._x = pn.widgets.Select.from_param(p.plot_x, label="X", options={}, width=200)
         self._y = pn.widgets.Select.from_param(p.plot_y, label="Y", options={}, width=200)
-        self._link = hv.link_selections.instance(unselected_alpha=0.15)
-        self._link.param.watch(self._picked, "selection_expr")
+        self._live: LivePlot | None = None
+        self._marked: list[str] = []
         self._plot = pn.pane.HoloViews(sizing_mode="stretch_width", min_height=420)
         self._message = pn.pane.Alert("", alert_type="info", visible=False)
         self._reference = pn.widgets.Select.from_param(
             p.reference, label="Compare with", options=[""], width=220
         )
-        self._summary = pn.widgets.Tabulator(
-            pd.DataFrame(), disabled=True, sizing_mode="stretch_width", layout="fit_data_table"
-        )
+        # An HTML table (pandas escapes every cell): lighter to update than a widget.
+        self._summary = pn.pane.HTML("", sizing_mode="stretch_width")
         controls = pn.Row(
             pn.widgets.Select.from_param(p.plot_kind, label="Plot", options=list(PLOT_KINDS)),
             self._x,
@@ -75,25 +88,39 @@ class PlotsPanel(ExplorerView):
     def _redraw(self, *_events) -> None:
         state = self.state
         spec = state.plot_spec()
-        problems = spec.problems(state.filtered)
+        frame = state.filtered
+        problems = spec.problems(frame)
         self._message.object = escape("; ".join(problems))
         self._message.visible = bool(problems)
+        self.selected = None
         if problems:
+            self._live = None
             self._plot.object = None
             return
-        self.selected = None
-        self._link.selection_expr = None
-        self._plot.object = self._link(build_plot(state.filtered, spec))
+        if self._live is not None and self._live.fits(frame, spec):
+            self._live.show(frame, self._marked)
+        else:
+            self._live = LivePlot(frame, spec)
+            self._live.on_pick(self._picked)
+            self._live.mark(self._marked)
+            self._plot.object = self._live.object
 
-    def _picked(self, event) -> None:
-        expr = event.new
-        self.selected = None if expr is None else sorted(selection_ids(self.state.filtered, expr))
+    def mark(self, ids: list[str]) -> None:
+        """Ring these results in the plot (the rows ticked in the table)."""
+        self._marked = list(ids)
+        if self._live is not None:
+            self._live.mark(self._marked if self.selected is None else self.selected)
+
+    def _picked(self, ids: list[str] | None) -> None:
+        self.selected = ids
+        if self._live is not None:
+            self._live.mark(self._marked if ids is None else ids)
 
     def _resummarise(self, *_events) -> None:
         summary = self.state.summary()
         groups = [""] + [str(g) for g in summary.index] if not summary.empty else [""]
         self._reference.options = groups
-        self._summary.value = summary.reset_index() if not summary.empty else summary
+        self._summary.object = summary_html(summary)
 
 
 class Comparison(ExplorerView):
@@ -101,22 +128,28 @@ class Comparison(ExplorerView):
 
     def __init__(self, **params) -> None:
         super().__init__(**params)
-        self._table = pn.widgets.Tabulator(
-            pd.DataFrame(), disabled=True, show_index=False, sizing_mode="stretch_width"
-        )
         self._hint = pn.pane.Markdown("Tick two or more rows in the table, then compare.")
-        self._layout = pn.Column(self._hint, self._table, sizing_mode="stretch_width")
+        # The table is made on the first comparison: one widget less to update until then.
+        self._table: pn.widgets.Tabulator | None = None
+        self._layout = pn.Column(self._hint, sizing_mode="stretch_width")
 
     def show(self, ids: list[str]) -> None:
         """Compare the results with these ids."""
         if len(ids) < 2:
             self._hint.object = "Tick two or more rows in the table, then compare."
-            self._table.value = pd.DataFrame()
+            if self._table is not None:
+                self._table.value = pd.DataFrame()
             return
         table = summaries.compare(self.state.filtered, ids).reset_index()
         table.columns = [html_label(column) for column in table.columns]
         self._hint.object = f"{len(ids)} results; differing fields are highlighted."
-        self._table.value = table
+        if self._table is None:
+            self._table = pn.widgets.Tabulator(
+                table, disabled=True, show_index=False, sizing_mode="stretch_width"
+            )
+            self._layout.append(self._table)
+        else:
+            self._table.value = table
         self._table.style.apply(
             lambda row: ["background-color: #fff3cd" if row.iloc[-1] else ""] * len(row),
             axis=1,

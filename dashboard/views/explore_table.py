@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 
+import numpy as np
 import pandas as pd
 import panel as pn
 import param
@@ -28,7 +29,10 @@ def table_frame(filtered: pd.DataFrame, columns: list[str], benchmark_chosen: bo
     base = [c for c in BASE if c != "benchmark" or not benchmark_chosen]
     json_columns = [f"json.{path}" for path in columns if f"json.{path}" in filtered.columns]
     table = filtered[base + json_columns].copy()
-    table["tags"] = [", ".join(tags) for tags in table["tags"]]
+    # Joined once per distinct combination of tags, not once per row.
+    combination, combinations = pd.factorize(table["tags"], use_na_sentinel=False)
+    joined = np.array([", ".join(tags) for tags in combinations] or [""], dtype=object)
+    table["tags"] = joined[combination]
     table["execution_datetime"] = table["execution_datetime"].dt.tz_localize(None)
     for column in json_columns:
         if isinstance(table[column].dtype, pd.DatetimeTZDtype):
@@ -42,6 +46,7 @@ class ResultsTable(ExplorerView):
     only_ids = param.List(
         default=None, allow_None=True, doc="Show only these rows (picked in a plot); None: all."
     )
+    ticked = param.List(default=[], doc="Ids of the rows ticked for comparison.")
 
     def __init__(self, **params) -> None:
         super().__init__(**params)
@@ -63,6 +68,16 @@ class ResultsTable(ExplorerView):
             layout="fit_data_stretch",
         )
         self._table.param.watch(self._sorted, "sorters")
+        self._display_of: pd.DataFrame | None = None
+        self._display_key: tuple = ()
+        self._display = pd.DataFrame()
+        self._table.param.watch(
+            lambda _event: setattr(self, "ticked", self.selected_ids), "selection"
+        )
+        self._picked = pn.pane.Markdown("", visible=False, margin=(0, 10))
+        show_all = pn.widgets.Button(label="Show all", color="light", visible=False)
+        show_all.on_click(lambda _event: setattr(self, "only_ids", None))
+        self._show_all = show_all
         csv = pn.widgets.FileDownload(
             callback=lambda: io.StringIO(summaries.to_csv(state.filtered)),
             filename="eosc-performance-results.csv",
@@ -74,17 +89,19 @@ class ResultsTable(ExplorerView):
             label="Export JSON",
         )
         self._code = pn.pane.Markdown("", sizing_mode="stretch_width")
-        state.param.watch(self._refresh, ["filtered", "columns", "fields"])
+        state.param.watch(self._refresh, "filtered")
+        state.param.watch(self._restyle, ["columns", "fields"])
         self.param.watch(self._refresh, "only_ids")
         state.param.watch(self._show_code, [*FILTER_PARAMETERS, "benchmark_id"])
         self._layout = pn.Column(
             self._columns,
+            pn.Row(self._picked, self._show_all),
             self._table,
             pn.Row(csv, json),
             pn.Card(self._code, title="Copy as code", collapsed=True, sizing_mode="stretch_width"),
             sizing_mode="stretch_width",
         )
-        self._refresh()
+        self._restyle()
         self._show_code()
 
     @property
@@ -93,26 +110,55 @@ class ResultsTable(ExplorerView):
         value = self._table.value
         return [value.iloc[i]["id"] for i in self._table.selection if i < len(value)]
 
+    def _rows(self) -> pd.DataFrame:
+        state = self.state
+        # The whole population is made display-ready once per load and choice of columns;
+        # a filter change then only picks its rows (filtered rows keep their labels).
+        key = (tuple(state.columns), bool(state.benchmark_id))
+        if self._display_of is not state.population or self._display_key != key:
+            self._display = table_frame(state.population, state.columns, key[1])
+            self._display_of, self._display_key = state.population, key
+        table, rows = self._display, state.filtered
+        if rows is not state.population:
+            table = table.reindex(rows.index)
+            if not table["id"].equals(rows["id"]):  # rows of an earlier load, replaced next
+                table = table_frame(rows, state.columns, key[1])
+        if self.only_ids is not None:
+            table = table[table["id"].isin(self.only_ids)]
+        return table
+
     def _refresh(self, *_events) -> None:
+        """New rows, same columns: only the data changes (a filter change must be quick)."""
+        table = self._rows()
+        picked = self.only_ids is not None
+        self._picked.object = (
+            f"Showing the {len(table):,} results picked in the plot." if picked else ""
+        )
+        self._picked.visible = self._show_all.visible = picked
+        if list(table.columns) != list(self._table.value.columns):
+            self._restyle()
+            return
+        self._table.value = table
+
+    def _restyle(self, *_events) -> None:
+        """New columns: titles, tooltips, formats and the sort go with them."""
         state = self.state
         labels = {f.path: f.label for f in state.fields}
         self._columns.options = {
             html_label(labels.get(f.path, f.path)): f.path for f in state.fields
         }
-        rows = state.filtered
-        if self.only_ids is not None:
-            rows = rows[rows["id"].isin(self.only_ids)]
-        table = table_frame(rows, state.columns, bool(state.benchmark_id))
-        self._table.titles = {
-            **TITLES,
-            **{f"json.{path}": html_label(labels.get(path, path)) for path in state.columns},
-        }
-        self._table.header_tooltips = {
-            f"json.{f.path}": html_label(f.description) for f in state.fields if f.description
-        }
-        self._table.formatters = self._formatters(table)
-        self._table.sorters = self._sorters(table)
-        self._table.value = table
+        table = self._rows()
+        with param.parameterized.batch_call_watchers(self._table):
+            self._table.titles = {
+                **TITLES,
+                **{f"json.{path}": html_label(labels.get(path, path)) for path in state.columns},
+            }
+            self._table.header_tooltips = {
+                f"json.{f.path}": html_label(f.description) for f in state.fields if f.description
+            }
+            self._table.formatters = self._formatters(table)
+            self._table.sorters = self._sorters(table)
+            self._table.value = table
 
     @staticmethod
     def _formatters(table: pd.DataFrame) -> dict:

@@ -51,6 +51,7 @@ class ResultsExplorer(pn.viewable.Viewer):
         compare = pn.widgets.Button(label="Compare ticked rows", color="primary")
         compare.on_click(lambda _event: self.comparison.show(self.table.selected_ids))
         self.plots.param.watch(lambda event: setattr(self.table, "only_ids", event.new), "selected")
+        self.table.param.watch(lambda event: self.plots.mark(event.new), "ticked")
         state.param.watch(lambda event: setattr(self, "value", event.new), "filtered")
         self.filters = pn.Column(
             self.benchmark, self.facets, self.dates, self.conditions, width=330
