@@ -54,29 +54,30 @@ class LivePlot:
         if self.mode == "empty":
             self.object = build_plot(frame, spec)
             return
-        # One DynamicMap for the plot and its marks: one callback and one refresh per change.
-        self._marks = self._marks.rename(data="marked")
-        streams = [self._rows, self._marks]
+        streams = [self._rows]
         if self.mode == "image":
             streams.append(hv.streams.RangeXY())
         self._zoomed_rows = None
         self._image_plot = None
-        plot = hv.DynamicMap(self._plot, streams=streams)
-        self.selection = hv.streams.SelectionXY(source=plot)
+        base = hv.DynamicMap(self._base, streams=streams)
+        marks = hv.DynamicMap(self._rings, streams=[self._marks])
+        # On the plot, not the overlay with the rings: that is where Bokeh reports it.
+        self.selection = hv.streams.SelectionXY(source=base)
         self.selection.add_subscriber(self._picked)
-        self.object = plot.opts(**plot_layout(self.spec), active_tools=["box_select"])
+        self.object = (base * marks).opts(**plot_layout(spec), active_tools=["box_select"])
 
-    def _plot(self, data: pd.DataFrame, marked: pd.DataFrame, x_range=None, y_range=None):
-        spec, rasterized = self.spec, self.mode == "image"
-        if rasterized:
+    def _base(self, data: pd.DataFrame, x_range=None, y_range=None):
+        spec = self.spec
+        if self.mode == "image":
             if self._zoomed_rows is not data:  # new rows show in full, whatever the zoom
                 self._zoomed_rows = data
                 x_range = y_range = None
-            base = count_image(data, spec, x_range, y_range).opts(hooks=[self._keep_plot])
-        else:
-            base = plot_element(data, spec)
-            base = base.map(lambda layer: layer.opts(framewise=True), hv.Element)
-        return base * highlight_element(marked, spec, rasterized=rasterized)
+            return count_image(data, spec, x_range, y_range).opts(hooks=[self._keep_plot])
+        base = plot_element(data, spec)
+        return base.map(lambda layer: layer.opts(framewise=True), hv.Element)
+
+    def _rings(self, data: pd.DataFrame):
+        return highlight_element(data, self.spec, rasterized=self.mode == "image")
 
     def _keep_plot(self, plot, _element) -> None:
         """A hook HoloViews calls with the image's plot once it is drawn (or redrawn)."""

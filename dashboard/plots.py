@@ -474,16 +474,18 @@ def highlight_element(rows: pd.DataFrame, spec: PlotSpec, *, rasterized: bool) -
         values = data[spec.x] if data is not None else []
         x = hv.Dimension(spec.x, label=spec.label(spec.x))
         return hv.Spikes(values, kdims=[x]).opts(line_width=2, **style)
-    rings = {"size": 9, "fill_alpha": 0, "line_width": 2, **style}
+    # The hover names each ringed result (and keeps its id in the browser's data).
+    rings = {"size": 9, "fill_alpha": 0, "line_width": 2, "tools": ["hover"], **style}
+    rings["hover_tooltips"] = [("result", "@{id}")]
     if spec.kind == "scatter":
         x, y = _raster_axes(spec) if rasterized else (spec.x, spec.y)
         if not len(rows):
-            return hv.Points([], kdims=[x, y]).opts(**rings)
+            return hv.Points([], kdims=[x, y], vdims=["id"]).opts(**rings)
         data = _columns(rows, log_columns=rasterized)
         data = data[data[[x, y]].notna().all(axis=1)]
         return hv.Points(data, kdims=[x, y], vdims=["id"]).opts(**rings)
     if not len(rows):
-        return hv.Scatter([], kdims=[spec.group], vdims=[spec.y]).opts(**rings)
+        return hv.Scatter([], kdims=[spec.group], vdims=[spec.y, "id"]).opts(**rings)
     data = _plot_data(rows, spec, per_tag=spec.group == "tags")
     data[spec.group] = data[spec.group].astype(str)
     return hv.Scatter(data, kdims=[spec.group], vdims=[spec.y, "id"]).opts(**rings)

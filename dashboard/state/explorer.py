@@ -62,6 +62,22 @@ def _plain(value):
     return value
 
 
+def _default_value(fields: list[SchemaField], population: pd.DataFrame) -> str:
+    """The field plotted first: one the schema suggests, else one that varies, results'
+    own figures (``result.*``) first, else any number; "" without numbers."""
+
+    def varies(path: str) -> bool:
+        column = f"json.{path}"
+        return column in population and population[column].nunique() > 1
+
+    numeric = [f for f in fields if f.numeric]
+    ranked = sorted(
+        numeric,
+        key=lambda f: (not f.suggested, not varies(f.path), not f.path.startswith("result")),
+    )
+    return ranked[0].path if ranked else ""
+
+
 def _date(doc: str) -> param.CalendarDate:
     return param.CalendarDate(default=None, allow_None=True, doc=doc)
 
@@ -152,8 +168,7 @@ class ExplorerState(ClientState):
             if not self.columns or not set(self.columns) <= known:
                 self.columns = [f.path for f in fields if f.suggested] or paths[:6]
             if self.plot_y not in known or not self._numeric(self.plot_y):
-                self.plot_y = next((f.path for f in fields if f.suggested and f.numeric), "")
-                self.plot_y = self.plot_y or next((f.path for f in fields if f.numeric), "")
+                self.plot_y = _default_value(fields, population)
         self.refilter()
 
     def _fields_for(self, results) -> list[SchemaField]:

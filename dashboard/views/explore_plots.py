@@ -82,8 +82,17 @@ class PlotsPanel(ExplorerView):
 
     def _options(self, *_events) -> None:
         numeric = {f.label: f.path for f in self.state.fields if f.numeric}
+        # New choices make a select pick its first one, which would overwrite the state's
+        # choice (made in the same batch of changes): keep it.
+        chosen = {"plot_x": self.state.plot_x, "plot_y": self.state.plot_y}
         self._x.options = {"Execution date": "execution_datetime", **numeric}
         self._y.options = numeric
+        known = {
+            "plot_x": {"execution_datetime", *numeric.values()},
+            "plot_y": set(numeric.values()),
+        }
+        self.state.param.update({k: v for k, v in chosen.items() if v in known[k]})
+        self._x.value, self._y.value = self.state.plot_x, self.state.plot_y
 
     def _redraw(self, *_events) -> None:
         state = self.state
@@ -110,6 +119,11 @@ class PlotsPanel(ExplorerView):
         self._marked = list(ids)
         if self._live is not None:
             self._live.mark(self._marked if self.selected is None else self.selected)
+
+    def forget_pick(self) -> None:
+        """Drop what a box selection picked (the table shows all rows again)."""
+        if self.selected is not None:
+            self._picked(None)
 
     def _picked(self, ids: list[str] | None) -> None:
         self.selected = ids

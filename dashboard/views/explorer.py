@@ -52,16 +52,20 @@ class ResultsExplorer(pn.viewable.Viewer):
         compare.on_click(lambda _event: self.comparison.show(self.table.selected_ids))
         self.plots.param.watch(lambda event: setattr(self.table, "only_ids", event.new), "selected")
         self.table.param.watch(lambda event: self.plots.mark(event.new), "ticked")
+        self.table.param.watch(
+            lambda event: self.plots.forget_pick() if event.new is None else None, "only_ids"
+        )
         state.param.watch(lambda event: setattr(self, "value", event.new), "filtered")
         self.filters = pn.Column(
             self.benchmark, self.facets, self.dates, self.conditions, width=330
         )
+        # Plot and table side by side in the page: a box selection in one shows in the other.
         self.main = pn.Column(
             self.progress,
-            pn.Tabs(
-                ("Table", pn.Column(self.table, compare, self.comparison)),
-                ("Plots", self.plots),
-                dynamic=False,
+            pn.Card(self.plots, title="Plot and summary", sizing_mode="stretch_width"),
+            pn.Card(
+                pn.Column(self.table, compare, self.comparison, sizing_mode="stretch_width"),
+                title="Results",
                 sizing_mode="stretch_width",
             ),
             sizing_mode="stretch_width",

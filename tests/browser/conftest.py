@@ -40,6 +40,8 @@ def page(browser):
     page = context.new_page()
     page.dialogs = []
     page.console_errors = []
+    page.failed_requests = []
+    page.on("requestfailed", lambda request: page.failed_requests.append(request.url))
     page.on("dialog", lambda dialog: (page.dialogs.append(dialog.message), dialog.dismiss()))
     page.on(
         "console",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from datetime import UTC, datetime
 
 import httpx
 from playwright.sync_api import expect
@@ -61,3 +62,104 @@ def test_a_benchmark_a_json_filter_and_the_shared_link(page, dashboard_url):
     expect(page.get_by_text(f"{expected} of {total} results match")).to_be_visible(timeout=30_000)
     expect(page.get_by_text("machine.cpu.count >= 8", exact=True)).to_be_visible()
     assert page.dialogs == [], "hostile names in the data stayed text"
+
+
+FRAME = """() => {
+  const found = [];
+  const visit = (view, seen) => {
+    if (!view || seen.has(view)) return;
+    seen.add(view);
+    if (view.frame !== undefined && view.model.x_range !== undefined) {
+      const box = view.el.getBoundingClientRect();
+      const m = view.model;
+      found.push({left: box.left + view.frame.bbox.left, top: box.top + view.frame.bbox.top,
+                  width: view.frame.bbox.width, height: view.frame.bbox.height,
+                  x0: m.x_range.start, x1: m.x_range.end, y0: m.y_range.start, y1: m.y_range.end});
+    }
+    for (const child of (view.child_views || [])) visit(child, seen);
+  };
+  const seen = new Set();
+  for (const view of Object.values(Bokeh.index)) visit(view, seen);
+  return found;
+}"""
+
+RINGS = """() => {
+  let rows = 0;
+  for (const doc of Bokeh.documents) for (const model of doc.all_models) {
+    const name = model.constructor.__name__ || model.constructor.name;
+    // The rings' source: results with ids, a handful at most (the plot's own has them all).
+    if (name === 'ColumnDataSource' && model.data.id !== undefined
+        && model.data.id.length < 5) rows += model.data.id.length;
+  }
+  return rows;
+}"""
+
+
+def all_results(api: str, benchmark_id: str) -> list[dict]:
+    results, page = [], 1
+    while True:
+        body = httpx.get(
+            f"{api}/results", params={"benchmark_id": benchmark_id, "per_page": 100, "page": page}
+        ).json()
+        results += body["items"]
+        if page >= body["pages"]:
+            return results
+        page += 1
+
+
+def test_a_box_selection_in_the_plot_picks_table_rows_and_ticked_rows_are_ringed(
+    page, dashboard_url
+):
+    page.goto(dashboard_url)
+    expect(page.get_by_text(re.compile(r"\d+ of \d+ results match"))).to_be_visible(timeout=30_000)
+    api = api_url_of(page)
+    benchmark_id, name, total = flagship(api)
+    chooser = page.locator(".bk-input-group", has_text="Benchmark").locator("select")
+    chooser.select_option(label=chooser.locator("option", has_text=name).first.inner_text())
+    expect(page.get_by_text(f"{total} of {total} results match")).to_be_visible(timeout=30_000)
+    page.get_by_text("Plot and summary").scroll_into_view_if_needed()
+    page.wait_for_function(f"({FRAME})().length === 1", timeout=15_000)
+    (frame,) = page.evaluate(FRAME)
+    # Drag the box select (the plot's active drag tool) over the middle of the plot.
+    fx, fy = (0.25, 0.65), (0.05, 0.95)
+    page.mouse.move(frame["left"] + fx[0] * frame["width"], frame["top"] + fy[0] * frame["height"])
+    page.mouse.down()
+    page.mouse.move(
+        frame["left"] + fx[1] * frame["width"], frame["top"] + fy[1] * frame["height"], steps=8
+    )
+    page.mouse.up()
+    notice = page.get_by_text(re.compile(r"Showing the [\d,]+ results picked in the plot"))
+    expect(notice).to_be_visible(timeout=15_000)
+    picked = int(re.search(r"([\d,]+) results", notice.inner_text()).group(1).replace(",", ""))
+
+    # What the box holds, from the API: dates (ms) across, scores down; a pixel of slack.
+    def inside(margin: float) -> int:
+        x_span, y_span = frame["x1"] - frame["x0"], frame["y1"] - frame["y0"]
+        low_x = frame["x0"] + (fx[0] - margin / frame["width"]) * x_span
+        high_x = frame["x0"] + (fx[1] + margin / frame["width"]) * x_span
+        high_y = frame["y1"] - (fy[0] - margin / frame["height"]) * y_span
+        low_y = frame["y1"] - (fy[1] + margin / frame["height"]) * y_span
+        count = 0
+        for result in all_results(api, benchmark_id):
+            executed = datetime.fromisoformat(result["execution_datetime"].replace("Z", "+00:00"))
+            moment = executed.replace(tzinfo=executed.tzinfo or UTC).timestamp() * 1000
+            score = result["json"]["result"]["score"]
+            count += low_x <= moment <= high_x and low_y <= score <= high_y
+        return count
+
+    assert 0 < inside(-1) <= picked <= inside(1) < total
+    rows = page.locator(".tabulator", has_text="Executed (UTC)").locator(".tabulator-row")
+    shown = rows.filter(has=page.locator("[tabulator-field=execution_datetime]"))
+    expect(shown).to_have_count(min(picked, 25))
+
+    # And back: tick a row of the table, the plot rings it.
+    page.get_by_role("button", name="Show all").click()
+    expect(notice).to_be_hidden()
+    assert page.evaluate(RINGS) == 0
+    shown.first.locator("input[type=checkbox]").check()
+    page.wait_for_function(f"({RINGS})() === 1", timeout=15_000)
+    assert page.dialogs == [], "hostile names in the data stayed text"
+    # The only console errors: Panel's Fast design asking Google Fonts, unreachable here.
+    fonts = [url for url in page.failed_requests if url.startswith("https://fonts.googleapis.com/")]
+    assert fonts == page.failed_requests
+    assert len(page.console_errors) == len(fonts), page.console_errors
