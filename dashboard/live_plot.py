@@ -20,6 +20,7 @@ import pandas as pd
 
 from .plots import (
     PlotSpec,
+    ZoomableCountImage,
     build_plot,
     count_image,
     highlight_element,
@@ -54,26 +55,20 @@ class LivePlot:
         if self.mode == "empty":
             self.object = build_plot(frame, spec)
             return
-        streams = [self._rows]
-        if self.mode == "image":
-            streams.append(hv.streams.RangeXY())
-        self._zoomed_rows = None
         self._image_plot = None
-        base = hv.DynamicMap(self._base, streams=streams)
+        if self.mode == "image":
+            self._images = ZoomableCountImage(self._rows, spec, hooks=[self._keep_plot])
+            base = self._images.object
+        else:
+            base = hv.DynamicMap(self._glyphs, streams=[self._rows])
         marks = hv.DynamicMap(self._rings, streams=[self._marks])
         # On the plot, not the overlay with the rings: that is where Bokeh reports it.
         self.selection = hv.streams.SelectionXY(source=base)
         self.selection.add_subscriber(self._picked)
         self.object = (base * marks).opts(**plot_layout(spec), active_tools=["box_select"])
 
-    def _base(self, data: pd.DataFrame, x_range=None, y_range=None):
-        spec = self.spec
-        if self.mode == "image":
-            if self._zoomed_rows is not data:  # new rows show in full, whatever the zoom
-                self._zoomed_rows = data
-                x_range = y_range = None
-            return count_image(data, spec, x_range, y_range).opts(hooks=[self._keep_plot])
-        base = plot_element(data, spec)
+    def _glyphs(self, data: pd.DataFrame):
+        base = plot_element(data, self.spec)
         return base.map(lambda layer: layer.opts(framewise=True), hv.Element)
 
     def _rings(self, data: pd.DataFrame):
@@ -117,7 +112,7 @@ class LivePlot:
         handles["y_range"].update(start=bottom, end=top, reset_start=bottom, reset_end=top)
         handles["color_mapper"].high = max(int(data["image"][0].max(initial=0)), 1)
         self._rows.update(data=frame)
-        self._zoomed_rows = frame
+        self._images.drawn = frame
 
     def mark(self, ids) -> None:
         """Ring the results with these ids (at most MARK_AT_MOST of them)."""

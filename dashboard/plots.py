@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
+from datetime import datetime
 
 import colorcet
 import datashader as ds
@@ -294,14 +295,16 @@ def _raster_axes(spec: PlotSpec) -> tuple[str, str]:
     )
 
 
+def _is_moment(value) -> bool:
+    """Whether a selection or zoom bound is a point in time (a datetime64 or a datetime)."""
+    return isinstance(value, np.datetime64 | datetime)
+
+
 def _span(values: np.ndarray, chosen) -> tuple[float, float]:
     """The range an image covers: the one `chosen` (a zoom), else the values' own, widened
     by a hair so that the largest value falls inside the last pixel."""
     if chosen is not None and None not in chosen:
-        low, high = (
-            pd.Timestamp(v).value if isinstance(v, np.datetime64 | pd.Timestamp) else float(v)
-            for v in chosen
-        )
+        low, high = (pd.Timestamp(v).value if _is_moment(v) else float(v) for v in chosen)
         return float(low), float(high)
     low, high = (float(values.min()), float(values.max())) if len(values) else (0.0, 1.0)
     pad = (high - low) * 1e-6 or max(abs(high) * 1e-6, 1.0)
@@ -316,9 +319,10 @@ def count_image(frame: pd.DataFrame, spec: PlotSpec, x_range=None, y_range=None)
     x, y = _raster_axes(spec)
     dates = _is_date(frame[spec.x])
     if dates:
-        moments = frame[spec.x].array.tz_convert(None) if frame[spec.x].dt.tz else frame[spec.x]
-        xs = np.asarray(moments, dtype="datetime64[ns]").astype("int64").astype("float64")
-        xs[np.isnat(np.asarray(moments, dtype="datetime64[ns]"))] = np.nan
+        values = frame[spec.x]
+        moments = np.asarray(values.dt.tz_convert(None) if values.dt.tz else values, "M8[ns]")
+        xs = moments.astype("int64").astype("float64")
+        xs[np.isnat(moments)] = np.nan
     else:
         xs = frame[spec.x].to_numpy(dtype="float64", na_value=np.nan)
     ys = frame[spec.y].to_numpy(dtype="float64", na_value=np.nan)
@@ -365,20 +369,24 @@ def count_image(frame: pd.DataFrame, spec: PlotSpec, x_range=None, y_range=None)
     )
 
 
-def zoomable_count_image(rows: hv.streams.Pipe, spec: PlotSpec) -> hv.DynamicMap:
-    """`count_image` of the frames `rows` sends, computed again at each zoom or pan.
+class ZoomableCountImage:
+    """`count_image` of the frames a ``Pipe`` sends, computed again at each zoom or pan.
 
-    New rows show in full: a zoom applies to the rows it was made on."""
-    ranges = hv.streams.RangeXY()
-    zoomed_rows = {"frame": None}
+    New rows show in full: a zoom applies to the rows it was made on. `drawn` is the frame
+    of the image shown; whoever draws an image by other means says so there."""
 
-    def image(data, x_range=None, y_range=None):
-        if zoomed_rows["frame"] is not data:
-            zoomed_rows["frame"] = data
+    def __init__(self, rows: hv.streams.Pipe, spec: PlotSpec, hooks=()) -> None:
+        self.spec = spec
+        self.drawn: pd.DataFrame | None = None
+        self._hooks = list(hooks)
+        self.object = hv.DynamicMap(self._image, streams=[rows, hv.streams.RangeXY()])
+
+    def _image(self, data: pd.DataFrame, x_range=None, y_range=None) -> hv.Image:
+        if self.drawn is not data:
+            self.drawn = data
             x_range = y_range = None
-        return count_image(data, spec, x_range, y_range).opts(framewise=True)
-
-    return hv.DynamicMap(image, streams=[rows, ranges])
+        image = count_image(data, self.spec, x_range, y_range)
+        return image.opts(hooks=self._hooks) if self._hooks else image
 
 
 def _histogram(dataset: hv.Dataset, data: pd.DataFrame, spec: PlotSpec) -> hv.Histogram:
@@ -458,7 +466,7 @@ def build_plot(frame: pd.DataFrame, spec: PlotSpec) -> hv.Element | hv.Overlay |
     if frame.empty:
         return _empty_plot(spec).opts(**plot_layout(spec, empty=True))
     if is_rasterized(frame, spec):
-        plot = zoomable_count_image(hv.streams.Pipe(data=frame), spec)
+        plot = ZoomableCountImage(hv.streams.Pipe(data=frame), spec).object
     else:
         plot = plot_element(frame, spec)
     return plot.opts(**plot_layout(spec))
@@ -507,7 +515,7 @@ def selection_expr(spec: PlotSpec, x_selection, y_selection, *, rasterized: bool
 
 def _within(column: str, selection) -> hv.dim:
     low, high = selection
-    if isinstance(low, pd.Timestamp | np.datetime64) or hasattr(low, "isoformat"):
+    if _is_moment(low):
         low, high = np.datetime64(pd.Timestamp(low)), np.datetime64(pd.Timestamp(high))
     return (hv.dim(column) >= low) & (hv.dim(column) <= high)
 

@@ -49,7 +49,7 @@ class ResultsExplorer(pn.viewable.Viewer):
         self.plots = PlotsPanel(state=state)
         self.comparison = Comparison(state=state)
         compare = pn.widgets.Button(label="Compare ticked rows", color="primary")
-        compare.on_click(lambda _event: self.comparison.show(self.table.selected_ids))
+        compare.on_click(lambda _event: self.comparison.show(self.table.ticked))
         self.plots.param.watch(lambda event: setattr(self.table, "only_ids", event.new), "selected")
         self.table.param.watch(lambda event: self.plots.mark(event.new), "ticked")
         self.table.param.watch(
@@ -59,7 +59,7 @@ class ResultsExplorer(pn.viewable.Viewer):
         self.filters = pn.Column(
             self.benchmark, self.facets, self.dates, self.conditions, width=330
         )
-        # Plot and table side by side in the page: a box selection in one shows in the other.
+        # Plot above table, both in view: a box selection in one shows in the other.
         self.main = pn.Column(
             self.progress,
             pn.Card(self.plots, title="Plot and summary", sizing_mode="stretch_width"),
