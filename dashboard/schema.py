@@ -16,6 +16,7 @@ from __future__ import annotations
 import enum
 import itertools
 import re
+from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import datetime
@@ -130,6 +131,16 @@ class SchemaField:
         if _THROUGHPUT_TEXT.search(text):
             return False
         return True if _TIME_TEXT.search(text) else None
+
+
+def field_labels(fields: Iterable[SchemaField]) -> dict[str, str]:
+    """Path → label, the full path where labels would clash (``rtt_ms.avg``, ``cpu.avg``)."""
+    fields = list(fields)
+    uses = Counter(f.label for f in fields)
+    return {
+        f.path: f.label if uses[f.label] == 1 else f"{f.path} [{f.unit}]" if f.unit else f.path
+        for f in fields
+    }
 
 
 def _unit_in(description: str) -> str | None:

@@ -23,7 +23,13 @@ from ..api import APIError, Benchmark, InvalidQuery, JsonFilter
 from ..api.query import encode_params
 from ..frames import Filters
 from ..plots import GROUPS, PLOT_KINDS, PlotSpec
-from ..schema import SchemaField, fields_from_data, flatten_schema, merge_fields
+from ..schema import (
+    SchemaField,
+    field_labels,
+    fields_from_data,
+    flatten_schema,
+    merge_fields,
+)
 from .tasks import ClientState
 
 #: The parameters a shared link carries: every choice, none of the loaded data.
@@ -128,27 +134,32 @@ class ExplorerState(ClientState):
     problem = param.String(default="", doc="Why the last load failed, in words.")
     filter_problem = param.String(default="", doc="Why the last JSON filter was refused.")
 
+    _started = False  # set by start(); a benchmark set before then is loaded by start
+
     # -- loading --------------------------------------------------------------------
 
     async def start(self) -> None:
         """Load the benchmarks to choose from, then the chosen one's results."""
-        await self._work.run(self._start())
-
-    async def _start(self) -> None:
-        try:
-            self.benchmarks = await self.client.benchmarks.all()
-        except APIError as error:
-            self.problem = f"Could not load the benchmarks: {error}"
-            return
-        await self._load()
+        self._started = True
+        await self._work.run(self._load())
 
     @param.depends("benchmark_id", watch=True)
     async def reload(self) -> None:
-        """Load every result of the chosen benchmark (or of all benchmarks)."""
-        await self._work.run(self._load())
+        """Load every result of the chosen benchmark (or of all benchmarks).
+
+        A shared link sets the benchmark before the page has loaded: ``start`` loads it then.
+        """
+        if self._started:
+            await self._work.run(self._load())
 
     async def _load(self) -> None:
         self.param.update(progress=(0, 0), problem="")
+        if not self.benchmarks:  # the schemas give the columns: they come first
+            try:
+                self.benchmarks = await self.client.benchmarks.all()
+            except APIError as error:
+                self.problem = f"Could not load the benchmarks: {error}"
+                return
         query = {"benchmark_id": self.benchmark_id} if self.benchmark_id else {}
         try:
             results = await self.client.results.all(
@@ -169,6 +180,8 @@ class ExplorerState(ClientState):
                 self.columns = [f.path for f in fields if f.suggested] or paths[:6]
             if self.plot_y not in known or not self._numeric(self.plot_y):
                 self.plot_y = _default_value(fields, population)
+            if self.plot_x not in known or not self._numeric(self.plot_x):
+                self.plot_x = "execution_datetime"
         self.refilter()
 
     def _fields_for(self, results) -> list[SchemaField]:
@@ -262,7 +275,7 @@ class ExplorerState(ClientState):
 
     def plot_spec(self) -> PlotSpec:
         """The plot the current settings ask for."""
-        labels = {f"json.{f.path}": f.label for f in self.fields}
+        labels = {f"json.{path}": label for path, label in field_labels(self.fields).items()}
         x = (
             f"json.{self.plot_x}"
             if self.plot_x and self.plot_x != "execution_datetime"

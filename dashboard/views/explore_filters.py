@@ -7,6 +7,7 @@ from html import escape
 import panel as pn
 import param
 
+from ..schema import field_labels
 from ..state.explorer import ExplorerState
 from ..summaries import options, site_flavors
 
@@ -27,6 +28,58 @@ def html_label(text: str) -> str:
     Names come from the API and anyone can submit one: they must stay text.
     """
     return escape(str(text), quote=False)
+
+
+def _as_dict(options: list | dict) -> dict:
+    return options if isinstance(options, dict) else {str(option): option for option in options}
+
+
+def _unlisted(widget, options: list | dict, chosen) -> dict:
+    """Options for chosen values that `options` lacks, labelled by the value."""
+    values = chosen if isinstance(chosen, list) else [chosen]
+    listed = set(_as_dict(options).values())
+    label = html_label if isinstance(widget, pn.widgets.MultiChoice) else str
+    return {label(f"{value} (unknown)"): value for value in values if value not in listed}
+
+
+def choice(kind: type[pn.widgets.Select | pn.widgets.MultiChoice], state, name: str, **params):
+    """A select or multi-choice for the state's ``name`` whose options list the choice.
+
+    The options arrive after the choice when a shared link names it before anything is
+    loaded, and a rendered select drops (and writes back) a value it does not list. So
+    a watcher registered before the widget's own link lists the choice first.
+    """
+    widgets = []
+
+    def list_choice(event) -> None:
+        missing = _unlisted(widgets[0], widgets[0].options, event.new)
+        if missing:
+            widgets[0].options = {**_as_dict(widgets[0].options), **missing}
+
+    state.param.watch(list_choice, name)
+    widgets.append(kind.from_param(state.param[name], **params))
+    return widgets[0]
+
+
+def offer(widget, options: list | dict, chosen) -> None:
+    """New options for a :func:`choice` widget, still listing what the state has chosen.
+
+    Within a batch of state changes the widget may not have the choice yet: options and
+    value then go together (a widget that got only the options would pick its first one
+    and write it back to the state). A multi-choice shows its value by label, so when
+    only the labels change (counts do) its value is sent again.
+    """
+    options = _as_dict(options)
+    if chosen:
+        options = {**options, **_unlisted(widget, options, chosen)}
+    multiple = isinstance(widget, pn.widgets.MultiChoice)
+    value = list(chosen) if multiple else chosen
+    if widget.value != value:
+        widget.param.update(options=options, value=value)
+        return
+    widget.options = options
+    if multiple:
+        widget.param.trigger("value")
 
 
 def with_counts(options: list[tuple[str, str]], counts: dict[str, int]) -> dict[str, str]:
@@ -53,15 +106,16 @@ class BenchmarkChooser(ExplorerView):
 
     def __init__(self, **params) -> None:
         super().__init__(**params)
+        self.state.param.watch(self._refresh, "benchmarks")
         self._search = pn.widgets.TextInput(
             placeholder="Search benchmarks (image, tag, description)", label="Benchmark"
         )
-        self._select = pn.widgets.Select.from_param(
-            self.state.param.benchmark_id, label="", options={ALL_BENCHMARKS: ""}
-        )
-        self._about = pn.pane.HTML("", margin=(0, 10), styles={"font-size": "0.9em"})
         self._search.param.watch(self._refresh, "value_input")
-        self.state.param.watch(self._refresh, ["benchmarks", "benchmark_id"])
+        self._select = choice(
+            pn.widgets.Select, self.state, "benchmark_id", label="", options={ALL_BENCHMARKS: ""}
+        )
+        self.state.param.watch(self._describe, "benchmark_id")
+        self._about = pn.pane.HTML("", margin=(0, 10), styles={"font-size": "0.9em"})
         self._layout = pn.Column(self._search, self._select, self._about)
         self._refresh()
 
@@ -72,7 +126,10 @@ class BenchmarkChooser(ExplorerView):
             haystack = f"{benchmark.name} {benchmark.description}".lower()
             if all(word in haystack for word in words) or benchmark.id == self.state.benchmark_id:
                 options[benchmark_label(benchmark)] = benchmark.id
-        self._select.options = options
+        offer(self._select, options, self.state.benchmark_id)
+        self._describe()
+
+    def _describe(self, *_events) -> None:
         chosen = self.state.benchmark
         self._about.object = (
             f"<b>{escape(chosen.name)}</b><br>{escape(chosen.description)}"
@@ -87,14 +144,13 @@ class FacetFilters(ExplorerView):
     def __init__(self, **params) -> None:
         super().__init__(**params)
         state = self.state
-        self._sites = pn.widgets.MultiChoice.from_param(
-            state.param.site_ids, label="Sites", options={}, placeholder="Any site"
+        multi = pn.widgets.MultiChoice
+        self._sites = choice(multi, state, "site_ids", label="Sites", placeholder="Any site")
+        self._flavors = choice(
+            multi, state, "flavor_ids", label="Flavors", placeholder="Any flavor"
         )
-        self._flavors = pn.widgets.MultiChoice.from_param(
-            state.param.flavor_ids, label="Flavors", options={}, placeholder="Any flavor"
-        )
-        self._tags = pn.widgets.MultiChoice.from_param(
-            state.param.tag_ids, label="Tags (all of them)", options={}, placeholder="Any tags"
+        self._tags = choice(
+            multi, state, "tag_ids", label="Tags (all of them)", placeholder="Any tags"
         )
         state.param.watch(self._refresh, "counts")
         state.param.watch(self._catalogue, "population")
@@ -118,9 +174,12 @@ class FacetFilters(ExplorerView):
             flavors = [
                 pair for pair in flavors if pair[0] in at_sites or pair[0] in state.flavor_ids
             ]
-        self._sites.options = with_counts(self._options["site"], counts.get("site", {}))
-        self._flavors.options = with_counts(flavors, counts.get("flavor", {}))
-        self._tags.options = with_counts(self._options["tags"], counts.get("tags", {}))
+        for widget, choices, facet, chosen in (
+            (self._sites, self._options["site"], "site", state.site_ids),
+            (self._flavors, flavors, "flavor", state.flavor_ids),
+            (self._tags, self._options["tags"], "tags", state.tag_ids),
+        ):
+            offer(widget, with_counts(choices, counts.get(facet, {})), chosen)
 
 
 class DateAndTextFilters(ExplorerView):
@@ -180,7 +239,8 @@ class JsonFilterBuilder(ExplorerView):
 
     def _fields_changed(self, *_events) -> None:
         usable = [f for f in self.state.fields if f.operators]
-        self._field.options = {f"{f.label} ({f.kind})": f.path for f in usable}
+        labels = field_labels(self.state.fields)
+        self._field.options = {f"{labels[f.path]} ({f.kind})": f.path for f in usable}
         self._field_changed()
 
     def _field_changed(self, *_events) -> None:

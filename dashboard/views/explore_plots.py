@@ -11,7 +11,8 @@ import param
 from .. import summaries
 from ..live_plot import LivePlot
 from ..plots import GROUPS, PLOT_KINDS
-from .explore_filters import ExplorerView, html_label
+from ..schema import field_labels
+from .explore_filters import ExplorerView, choice, html_label, offer
 
 
 def summary_html(summary: pd.DataFrame) -> str:
@@ -38,14 +39,14 @@ class PlotsPanel(ExplorerView):
         super().__init__(**params)
         state = self.state
         p = state.param
-        self._x = pn.widgets.Select.from_param(p.plot_x, label="X", options={}, width=200)
-        self._y = pn.widgets.Select.from_param(p.plot_y, label="Y", options={}, width=200)
+        self._x = choice(pn.widgets.Select, state, "plot_x", label="X", width=200)
+        self._y = choice(pn.widgets.Select, state, "plot_y", label="Y", width=200)
         self._live: LivePlot | None = None
         self._marked: list[str] = []
         self._plot = pn.pane.HoloViews(sizing_mode="stretch_width", min_height=420)
         self._message = pn.pane.Alert("", alert_type="info", visible=False)
-        self._reference = pn.widgets.Select.from_param(
-            p.reference, label="Compare with", options=[""], width=220
+        self._reference = choice(
+            pn.widgets.Select, state, "reference", label="Compare with", width=220
         )
         # An HTML table (pandas escapes every cell): lighter to update than a widget.
         self._summary = pn.pane.HTML("", sizing_mode="stretch_width")
@@ -81,18 +82,10 @@ class PlotsPanel(ExplorerView):
         self._resummarise()
 
     def _options(self, *_events) -> None:
-        numeric = {f.label: f.path for f in self.state.fields if f.numeric}
-        # New choices make a select pick its first one, which would overwrite the state's
-        # choice (made in the same batch of changes): keep it.
-        chosen = {"plot_x": self.state.plot_x, "plot_y": self.state.plot_y}
-        self._x.options = {"Execution date": "execution_datetime", **numeric}
-        self._y.options = numeric
-        known = {
-            "plot_x": {"execution_datetime", *numeric.values()},
-            "plot_y": set(numeric.values()),
-        }
-        self.state.param.update({k: v for k, v in chosen.items() if v in known[k]})
-        self._x.value, self._y.value = self.state.plot_x, self.state.plot_y
+        labels = field_labels(self.state.fields)
+        numeric = {labels[f.path]: f.path for f in self.state.fields if f.numeric}
+        offer(self._x, {"Execution date": "execution_datetime", **numeric}, self.state.plot_x)
+        offer(self._y, numeric, self.state.plot_y)
 
     def _redraw(self, *_events) -> None:
         state = self.state
@@ -133,7 +126,7 @@ class PlotsPanel(ExplorerView):
     def _resummarise(self, *_events) -> None:
         summary = self.state.summary()
         groups = [""] + [str(g) for g in summary.index] if not summary.empty else [""]
-        self._reference.options = groups
+        offer(self._reference, {group: group for group in groups}, self.state.reference)
         self._summary.object = summary_html(summary)
 
 
@@ -154,17 +147,32 @@ class Comparison(ExplorerView):
             if self._table is not None:
                 self._table.value = pd.DataFrame()
             return
-        table = summaries.compare(self.state.filtered, ids).reset_index()
+        table = summaries.compare(self.state.filtered, ids)
+        dates = table.index.isin(["execution_datetime", "upload_datetime"])
+        table.loc[dates] = table.loc[dates].map(
+            lambda value: (
+                value.strftime("%Y-%m-%d %H:%M:%S UTC") if hasattr(value, "strftime") else value
+            )
+        )
+        # Tabulator titles are HTML; "index" would be taken for the (hidden) index.
+        table = table.rename_axis("Field").reset_index()
         table.columns = [html_label(column) for column in table.columns]
         self._hint.object = f"{len(ids)} results; differing fields are highlighted."
         if self._table is None:
             self._table = pn.widgets.Tabulator(
-                table, disabled=True, show_index=False, sizing_mode="stretch_width"
+                table,
+                disabled=True,
+                show_index=False,
+                selectable=False,
+                hidden_columns=["differs"],
+                frozen_columns=["Field"],
+                sizing_mode="stretch_width",
+            )
+            # Styles are worked out whenever the value changes: registered once.
+            self._table.style.apply(
+                lambda row: ["background-color: #fff3cd" if row["differs"] else ""] * len(row),
+                axis=1,
             )
             self._layout.append(self._table)
         else:
             self._table.value = table
-        self._table.style.apply(
-            lambda row: ["background-color: #fff3cd" if row.iloc[-1] else ""] * len(row),
-            axis=1,
-        )

@@ -11,8 +11,9 @@ import param
 from bokeh.models.widgets.tables import DateFormatter, NumberFormatter
 
 from .. import summaries
+from ..schema import field_labels
 from ..state.explorer import FILTER_PARAMETERS
-from .explore_filters import ExplorerView, html_label
+from .explore_filters import ExplorerView, choice, html_label, offer
 
 BASE = ["id", "benchmark", "site", "flavor", "tags", "execution_datetime"]
 TITLES = {
@@ -51,8 +52,8 @@ class ResultsTable(ExplorerView):
     def __init__(self, **params) -> None:
         super().__init__(**params)
         state = self.state
-        self._columns = pn.widgets.MultiChoice.from_param(
-            state.param.columns, label="Columns", options=[], sizing_mode="stretch_width"
+        self._columns = choice(
+            pn.widgets.MultiChoice, state, "columns", label="Columns", sizing_mode="stretch_width"
         )
         self._table = pn.widgets.Tabulator(
             pd.DataFrame(),
@@ -143,10 +144,12 @@ class ResultsTable(ExplorerView):
     def _restyle(self, *_events) -> None:
         """New columns: titles, tooltips, formats and the sort go with them."""
         state = self.state
-        labels = {f.path: f.label for f in state.fields}
-        self._columns.options = {
-            html_label(labels.get(f.path, f.path)): f.path for f in state.fields
-        }
+        labels = field_labels(state.fields)
+        offer(
+            self._columns,
+            {html_label(labels.get(f.path, f.path)): f.path for f in state.fields},
+            state.columns,
+        )
         table = self._rows()
         with param.parameterized.batch_call_watchers(self._table):
             self._table.titles = {

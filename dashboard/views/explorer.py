@@ -48,8 +48,18 @@ class ResultsExplorer(pn.viewable.Viewer):
         self.table = ResultsTable(state=state)
         self.plots = PlotsPanel(state=state)
         self.comparison = Comparison(state=state)
-        compare = pn.widgets.Button(label="Compare ticked rows", color="primary")
+        compare = pn.widgets.Button(label="Compare ticked rows", color="primary", disabled=True)
         compare.on_click(lambda _event: self.comparison.show(self.table.ticked))
+
+        def count_ticked(event) -> None:
+            compare.param.update(
+                label=f"Compare {len(event.new)} ticked rows"
+                if event.new
+                else "Compare ticked rows",
+                disabled=len(event.new) < 2,
+            )
+
+        self.table.param.watch(count_ticked, "ticked")
         self.plots.param.watch(lambda event: setattr(self.table, "only_ids", event.new), "selected")
         self.table.param.watch(lambda event: self.plots.mark(event.new), "ticked")
         self.table.param.watch(

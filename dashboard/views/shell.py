@@ -14,6 +14,18 @@ from ..state import SessionState
 TITLE = "EOSC Performance"
 
 
+class Fast(pn.theme.Fast):
+    """Panel's Fast design without its Google Fonts stylesheet.
+
+    Behind a firewall (and on our test machines) fonts.googleapis.com cannot be reached,
+    and the browser logs an error on every page load; the design's font falls back to the
+    system's sans-serif. The class keeps the name ``Fast``: Panel finds a design's bundled
+    files by its class name.
+    """
+
+    _resources = {**pn.theme.Fast._resources, "font": {}}
+
+
 def connection_html(api_url: str, sandbox: bool, connection: str, problem: str) -> str:
     """A one-line description of the connection (text from outside is escaped)."""
     where = "the sandbox API" if sandbox else "the performance service"
@@ -165,4 +177,5 @@ class AppShell(SessionView):
             sidebar=[self.identity],
             main=[self.tabs],
             accent="#0b3d91",
+            design=Fast,
         )

@@ -33,9 +33,21 @@ def browser():
         browser.close()
 
 
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item, call):
+    report = yield
+    if report.when == "call":
+        item.failed_call = report.failed
+    return report
+
+
 @pytest.fixture
-def page(browser):
-    """A fresh browser context (its own cookies and storage) that fails on any dialog."""
+def page(browser, request, tmp_path_factory):
+    """A fresh browser context (its own cookies and storage) that fails on any dialog.
+
+    When the test fails, the page as it was is saved as a screenshot and the table
+    cells' text is reported, to see what the user would have seen.
+    """
     context = browser.new_context(viewport={"width": 1400, "height": 900})
     page = context.new_page()
     page.dialogs = []
@@ -50,6 +62,13 @@ def page(browser):
         ),
     )
     yield page
+    if getattr(request.node, "failed_call", False):
+        shot = tmp_path_factory.mktemp("screenshots") / f"{request.node.name}.png"
+        page.screenshot(path=shot, full_page=True)
+        cells = page.locator(".tabulator-cell").all_inner_texts()
+        request.node.add_report_section(
+            "teardown", "browser", f"screenshot: {shot}\nurl: {page.url}\ncells: {cells[:80]}"
+        )
     context.close()
 
 

@@ -58,9 +58,13 @@ def test_a_benchmark_a_json_filter_and_the_shared_link(page, dashboard_url):
     expect(page).to_have_url(re.compile(r"json_filters=.*machine\.cpu\.count"), timeout=10_000)
     shared = page.url
     assert benchmark_id in shared
+    before = headers.all_inner_texts()
     page.goto(shared)
     expect(page.get_by_text(f"{expected} of {total} results match")).to_be_visible(timeout=30_000)
     expect(page.get_by_text("machine.cpu.count >= 8", exact=True)).to_be_visible()
+    shown = chooser.evaluate("select => select.options[select.selectedIndex].text")
+    assert shown.startswith(name), "the benchmark list shows the link's benchmark"
+    expect(headers).to_have_text(before)
     assert page.dialogs == [], "hostile names in the data stayed text"
 
 
@@ -163,3 +167,125 @@ def test_a_box_selection_in_the_plot_picks_table_rows_and_ticked_rows_are_ringed
     fonts = [url for url in page.failed_requests if url.startswith("https://fonts.googleapis.com/")]
     assert fonts == page.failed_requests
     assert len(page.console_errors) == len(fonts), page.console_errors
+
+
+HOSTILE_TAG = "<img src=x onerror=alert(1)>"
+HOSTILE_VALUE = "<script>alert('xss')</script>"
+
+POINTS = """() => {
+  const found = [];
+  const visit = (view, seen, plot) => {
+    if (!view || seen.has(view)) return;
+    seen.add(view);
+    if (view.frame !== undefined && view.model.x_range !== undefined) plot = view;
+    const glyph = view.glyph;
+    if (plot && glyph && glyph.sx && view.model.data_source) {
+      const box = plot.el.getBoundingClientRect();
+      for (let i = 0; i < glyph.sx.length; i++)
+        found.push({x: box.left + glyph.sx[i], y: box.top + glyph.sy[i]});
+    }
+    for (const child of (view.child_views || [])) visit(child, seen, plot);
+    if (view.renderer_views) for (const child of view.renderer_views.values())
+      visit(child, seen, plot);
+  };
+  const seen = new Set();
+  for (const view of Object.values(Bokeh.index)) visit(view, seen, null);
+  return found;
+}"""
+
+
+def widget(page, label: str):
+    """The input group of the widget whose label starts with ``label``."""
+    return page.locator(".bk-input-group").filter(
+        has=page.locator("label", has_text=re.compile(f"^{re.escape(label)}"))
+    )
+
+
+def explore_table(page):
+    return (
+        page.locator(".tabulator")
+        .filter(has_text="Executed (UTC)")
+        .filter(has_not_text="Uploaded (UTC)")
+    )
+
+
+def test_hostile_text_from_the_api_stays_text_in_every_explorer_widget(page, dashboard_url):
+    """Seeded markup in a tag name and a free-form result's JSON key and value."""
+    page.goto(dashboard_url)
+    expect(page.get_by_text(re.compile(r"\d+ of \d+ results match"))).to_be_visible(timeout=30_000)
+    api = api_url_of(page)
+    tag_id = next(
+        t["id"] for t in httpx.get(f"{api}/tags").json()["items"] if t["name"] == HOSTILE_TAG
+    )
+    tagged = httpx.get(f"{api}/results", params={"tags_ids": tag_id}).json()["items"]
+    (name,) = {f"{r['benchmark']['docker_image']}:{r['benchmark']['docker_tag']}" for r in tagged}
+
+    # The tag facet lists the tag as text, and choosing it filters.
+    tags = widget(page, "Tags")
+    tags.locator(".choices").click()
+    tags.locator(".choices__item--choice", has_text=f"{HOSTILE_TAG} ({len(tagged)})").click()
+    page.keyboard.press("Escape")
+    expect(page.get_by_text(re.compile(rf"^{len(tagged)} of \d+ results match"))).to_be_visible(
+        timeout=15_000
+    )
+    cells = explore_table(page).locator(".tabulator-cell[tabulator-field=tags]")
+    expect(cells.filter(has_text=HOSTILE_TAG)).to_have_count(len(tagged))
+
+    # Its benchmark, grouped by tag: the summary and the plot's hover show the tag as text.
+    chooser = page.locator(".bk-input-group", has_text="Benchmark").locator("select")
+    chooser.select_option(label=chooser.locator("option", has_text=name).first.inner_text())
+    expect(page.get_by_text(re.compile(rf"^{len(tagged)} of \d+ results match"))).to_be_visible(
+        timeout=30_000
+    )
+    widget(page, "Group by").locator("select").select_option("tags")
+    summary = page.locator("table").filter(has_text="median")
+    expect(summary.locator("td, th").filter(has_text=HOSTILE_TAG)).to_have_count(1)
+    page.get_by_text("Plot and summary").scroll_into_view_if_needed()
+    page.wait_for_function(f"({POINTS})().length > 0", timeout=15_000)
+    tooltip = page.locator(".bk-tooltip-row-value", has_text=HOSTILE_TAG)
+    for point in page.evaluate(POINTS):
+        page.mouse.move(point["x"] - 15, point["y"] - 15)
+        page.mouse.move(point["x"], point["y"], steps=4)
+        if tooltip.count():
+            break
+    expect(tooltip.first).to_be_visible()
+
+    # The free-form benchmark: a JSON key and a value made of markup.
+    free_form = next(
+        b for b in httpx.get(f"{api}/benchmarks").json()["items"] if b["json_schema"] == {}
+    )
+    total = httpx.get(f"{api}/results", params={"benchmark_id": free_form["id"]}).json()["total"]
+    page.goto(f"{dashboard_url}?benchmark_id={free_form['id']}")
+    expect(page.get_by_text(f"{total} of {total} results match")).to_be_visible(timeout=30_000)
+    columns = widget(page, "Columns")
+    expect(columns.locator(".choices__list--multiple .choices__item")).not_to_have_count(0)
+    chosen = columns.locator(".choices__item--selectable").filter(has_text=HOSTILE_TAG)
+    if not chosen.count():  # not among the default columns: choose it
+        columns.locator(".choices").click()
+        columns.locator(".choices__item--choice", has_text=HOSTILE_TAG).click()
+        page.keyboard.press("Escape")
+    table = explore_table(page)
+    expect(table.locator(".tabulator-col-title", has_text=HOSTILE_TAG)).to_have_count(1)
+    row = table.locator(".tabulator-row").filter(
+        has=page.locator(".tabulator-cell", has_text=HOSTILE_VALUE)
+    )
+    expect(row).to_have_count(1, timeout=15_000)
+    row.locator(".tabulator-cell", has_text="►").click()  # the row's whole JSON
+    detail = page.locator(".json-formatter-row, .json-formatter-key, .json-formatter-string")
+    expect(detail.filter(has_text=HOSTILE_TAG).first).to_be_visible(timeout=10_000)
+    expect(detail.filter(has_text=HOSTILE_VALUE).first).to_be_visible()
+
+    # Side by side with the others (all ticked at once): the key is a row of the comparison.
+    table.locator(".tabulator-header input[type=checkbox]").check()
+    page.get_by_role("button", name=f"Compare {total} ticked rows").click()
+    expect(page.get_by_text(f"{total} results; differing fields are highlighted.")).to_be_visible(
+        timeout=10_000
+    )
+    comparison = page.locator(".tabulator").filter(has_text="Field")
+    key = comparison.locator(".tabulator-cell[tabulator-field=Field]", has_text=HOSTILE_TAG)
+    expect(key).to_be_visible()
+    # Only one of the two has that key: its row is highlighted as differing.
+    expect(key).to_have_css("background-color", "rgb(255, 243, 205)")
+
+    assert page.dialogs == [], "markup from the API ran"
+    assert page.console_errors == [] and page.failed_requests == []

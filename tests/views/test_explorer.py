@@ -3,13 +3,21 @@
 from __future__ import annotations
 
 import asyncio
+import html
+import re
 from datetime import date
 
+import panel as pn
 import pytest
 from bokeh.document import Document
+from bokeh.models import MultiChoice as BokehMultiChoice
+from bokeh.models import Select as BokehSelect
+from bokeh.models import Title
 
 from dashboard.api import PerfClient
-from dashboard.state.explorer import ExplorerState
+from dashboard.schema import field_labels
+from dashboard.state.explorer import URL_PARAMETERS, ExplorerState
+from dashboard.views.explore_filters import ALL_BENCHMARKS
 from dashboard.views.explorer import ResultsExplorer
 
 from .conftest import until
@@ -134,6 +142,17 @@ async def test_choosing_another_benchmark_cancels_the_load_in_progress(fresh_san
     await client.aclose()
 
 
+async def test_a_benchmark_set_before_start_gets_the_same_view_as_one_chosen(explorer):
+    """A shared link sets the benchmark before the session starts: same columns, same plot."""
+    state = ExplorerState(client=explorer.client)
+    state.benchmark_id = explorer.benchmark_id  # as the URL sets it, then the page loads
+    await asyncio.sleep(0.5)
+    await state.start()
+    await until(lambda: len(state.population) == len(explorer.population) and not state.loading)
+    assert [f.path for f in state.fields] == [f.path for f in explorer.fields]
+    assert (state.columns, state.plot_y) == (explorer.columns, explorer.plot_y)
+
+
 async def test_copy_as_code_reproduces_the_query(explorer):
     explorer.param.update(json_filters=["machine.cpu.count >= 8"], execution_after=date(2025, 1, 1))
     python, curl = explorer.query_code()
@@ -157,13 +176,81 @@ async def test_summary_and_reference(explorer):
 async def test_the_explorer_view_exposes_the_filtered_rows_as_a_dataframe(sandbox_url):
     client = PerfClient(sandbox_url)
     view = ResultsExplorer(client=client)
-    view.__panel__().get_root(
-        Document()
-    )  # renders before anything is loaded, as a new session does
+    root = view.__panel__().get_root(Document())  # before anything loads, as a session does
     await view.state.start()
     chosen = view.state.benchmark_id = await flagship_id(client)
     await until(lambda: set(view.value["benchmark_id"]) == {chosen} and not view.state.loading)
+    suggested = [f.path for f in view.state.fields if f.suggested]
+    assert suggested and view.state.columns == suggested
+    (table,) = [t for t in view.__panel__().select(pn.widgets.Tabulator) if "tags" in t.value]
+    assert [c for c in table.value.columns if c.startswith("json.")] == [
+        f"json.{path}" for path in suggested
+    ], "the table shows the benchmark's suggested columns"
+    plotted = field_labels(view.state.fields)[view.state.plot_y]
+    titles = {title.text for title in root.select({"type": Title})}
+    assert f"{plotted} vs execution date" in titles, "the plot shows the Y chosen"
     view.state.json_filters = ["machine.cpu.count >= 8"]
     assert len(view.value) == len(view.state.filtered) < len(view.state.population)
     view.__panel__().get_root(Document())  # and renders with everything loaded
     await client.aclose()
+
+
+async def test_a_rendered_chooser_keeps_a_benchmark_set_before_the_list_is_loaded(sandbox_url):
+    """A link (or notebook code) names the benchmark before the benchmarks are loaded."""
+    client = PerfClient(sandbox_url)
+    chosen = await flagship_id(client)
+    view = ResultsExplorer(client=client)
+    root = view.__panel__().get_root(Document())
+    view.state.benchmark_id = chosen
+    await view.state.start()
+    await until(lambda: not view.state.loading)
+    assert view.state.benchmark_id == chosen
+    assert set(view.value["benchmark_id"]) == {chosen}
+    (select,) = [
+        model
+        for model in root.select({"type": BokehSelect})
+        if model.options and model.options[0] == ("", ALL_BENCHMARKS)
+    ]
+    assert select.value == chosen, "the list shows the benchmark the results are of"
+    await client.aclose()
+
+
+async def test_every_choice_of_a_shared_link_survives_the_load_into_a_rendered_view(explorer):
+    """All of a link's parameters, set before anything is loaded, as a served page does."""
+    population = explorer.population
+    site = population["site_id"].iloc[0]
+    tag = next(t for t in population["tag_ids"] if t)[0]
+    numeric = [f.path for f in explorer.fields if f.numeric]
+    explorer.param.update(
+        site_ids=[site],
+        tag_ids=[tag],
+        columns=numeric[-2:],
+        plot_y=numeric[0],
+        plot_group="flavor",
+        sort="-execution_datetime",
+    )
+    await until(lambda: not explorer.loading)
+    link = {n: explorer.param[n].serialize(getattr(explorer, n)) for n in URL_PARAMETERS}
+
+    view = ResultsExplorer(client=explorer.client)
+    root = view.__panel__().get_root(Document())
+    state = view.state
+    for name, text in link.items():
+        setattr(state, name, state.param[name].deserialize(text))
+    await state.start()
+    await until(lambda: not state.loading and len(state.population) == len(population))
+    assert {name: getattr(state, name) for name in URL_PARAMETERS} == {
+        name: getattr(explorer, name) for name in URL_PARAMETERS
+    }
+    assert set(state.filtered["id"]) == set(explorer.filtered["id"])
+    # What the browser shows: the select's value; a multi-choice's labels, all listed.
+    selects = {model.value for model in root.select({"type": BokehSelect})}
+    assert {state.benchmark_id, state.plot_y, state.plot_group} <= selects
+    chosen = set()
+    for model in root.select({"type": BokehMultiChoice}):
+        assert set(model.value) <= set(model.options), "a chosen item the list lacks is hidden"
+        chosen.update(re.sub(r" \(\d[\d,]*\)$", "", html.unescape(v)) for v in model.value)
+    site_name = population.loc[population["site_id"] == site, "site"].iloc[0]
+    tag_name = (await explorer.client.tags.get(tag)).name
+    column_labels = [field_labels(state.fields)[path] for path in state.columns]
+    assert chosen == {site_name, tag_name, *column_labels}
