@@ -13,7 +13,8 @@ from typing import Any, Literal
 import numpy as np
 import pandas as pd
 
-from dashboard.frames import BASE_COLUMNS, JSON_PREFIX, Filters, category_codes, compact_json, mask
+from dashboard.filters import Filters, category_codes, mask
+from dashboard.frames import BASE_COLUMNS, JSON_PREFIX, compact_json
 
 __all__ = [
     "SUMMARY_COLUMNS",

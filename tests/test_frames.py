@@ -20,7 +20,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from dashboard.api import OPERATORS, Benchmark, Flavor, JsonFilter, Result, Site, Tag
-from dashboard.frames import JSON_PREFIX, Filters, apply, mask, results_frame
+from dashboard.filters import Filters, apply, mask
+from dashboard.frames import JSON_PREFIX, results_frame
 from dashboard.sandbox.query import json_filter
 from dashboard.sandbox.seed import generate
 from dashboard.sandbox.store import compact_json

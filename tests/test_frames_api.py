@@ -12,7 +12,8 @@ import pandas as pd
 import pytest
 
 from dashboard.api import Benchmark, JsonFilter, PerfClient
-from dashboard.frames import Filters, apply, results_frame
+from dashboard.filters import Filters, apply
+from dashboard.frames import results_frame
 from dashboard.summaries import facet_counts, leaf_paths, options
 
 TF_CNN = "deephdc/deep-oc-benchmarks_cnn"

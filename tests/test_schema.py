@@ -11,17 +11,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from dashboard.fields import MISSING, Kind, SchemaField, fields_from_data, lookup, merge_fields
 from dashboard.sandbox import seed_schemas
 from dashboard.sandbox.seed import generate
-from dashboard.schema import (
-    MISSING,
-    Kind,
-    SchemaField,
-    fields_from_data,
-    flatten_schema,
-    lookup,
-    merge_fields,
-)
+from dashboard.schema import flatten_schema
 
 ALL_OPERATORS = ("==", ">", "<", ">=", "<=")
 KINDS = set(get_args(Kind))

@@ -109,9 +109,12 @@ def _typed(raw: str) -> Scalar:
         return False
     for kind in (int, float):
         try:
-            return kind(raw)
+            number = kind(raw)
         except ValueError:
             continue
+        # "inf" and "nan" (Python reads them as floats) stay text: no filter compares
+        # against them, and a text field may well hold the word.
+        return number if math.isfinite(number) else raw
     return raw
 
 

@@ -18,18 +18,13 @@ from urllib.parse import urlencode
 import pandas as pd
 import param
 
-from .. import frames, summaries
+from .. import filters, frames, summaries
 from ..api import APIError, Benchmark, InvalidQuery, JsonFilter
 from ..api.query import encode_params
-from ..frames import Filters
+from ..fields import SchemaField, field_labels, fields_from_data, merge_fields
+from ..filters import Filters
 from ..plots import GROUPS, PLOT_KINDS, PlotSpec
-from ..schema import (
-    SchemaField,
-    field_labels,
-    fields_from_data,
-    flatten_schema,
-    merge_fields,
-)
+from ..schema import flatten_schema
 from .tasks import ClientState
 
 #: The parameters a shared link carries: every choice, none of the loaded data.
@@ -233,12 +228,12 @@ class ExplorerState(ClientState):
     @param.depends(*FILTER_PARAMETERS, watch=True)
     def refilter(self) -> None:
         """Recompute the rows left and every facet's counts."""
-        filters = self.filters()
+        chosen = self.filters()
         frame = self.population
         self.param.update(
-            filtered=frames.apply(frame, filters),
+            filtered=filters.apply(frame, chosen),
             counts={
-                facet: summaries.facet_counts(frame, filters, facet)
+                facet: summaries.facet_counts(frame, chosen, facet)
                 for facet in ("site", "flavor", "tags")
             },
         )

@@ -7,7 +7,7 @@ from html import escape
 import panel as pn
 import param
 
-from ..schema import field_labels
+from ..fields import field_labels
 from ..state.explorer import ExplorerState
 from ..summaries import options, site_flavors
 

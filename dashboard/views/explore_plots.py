@@ -9,9 +9,9 @@ import panel as pn
 import param
 
 from .. import summaries
+from ..fields import field_labels
 from ..live_plot import LivePlot
 from ..plots import GROUPS, PLOT_KINDS
-from ..schema import field_labels
 from .explore_filters import ExplorerView, choice, html_label, offer
 
 

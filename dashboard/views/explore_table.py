@@ -11,7 +11,7 @@ import param
 from bokeh.models.widgets.tables import DateFormatter, NumberFormatter
 
 from .. import summaries
-from ..schema import field_labels
+from ..fields import field_labels
 from ..state.explorer import FILTER_PARAMETERS
 from .explore_filters import ExplorerView, choice, html_label, offer
 

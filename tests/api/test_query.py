@@ -109,3 +109,8 @@ def test_filters_read_back_what_they_wrote(path, op, value):
 def test_an_aware_datetime_in_utc_is_iso_with_offset():
     when = datetime(2024, 5, 1, 12, tzinfo=UTC)
     assert encode_params({"execution_datetime": when})[0][1] == "2024-05-01T12:00:00+00:00"
+
+
+@pytest.mark.parametrize("word", ["inf", "nan", "Infinity"])
+def test_words_python_reads_as_odd_floats_stay_text(word):
+    assert JsonFilter.parse(f"system.name == {word}").value == word

@@ -15,7 +15,7 @@ from bokeh.models import Select as BokehSelect
 from bokeh.models import Title
 
 from dashboard.api import PerfClient
-from dashboard.schema import field_labels
+from dashboard.fields import field_labels
 from dashboard.state.explorer import URL_PARAMETERS, ExplorerState
 from dashboard.views.explore_filters import ALL_BENCHMARKS
 from dashboard.views.explorer import ResultsExplorer
