@@ -9,6 +9,7 @@ import param
 
 from ..api import (
     APIError,
+    Conflict,
     NotFound,
     Result,
     ServerError,
@@ -72,6 +73,10 @@ class SessionState(ClientState):
         default=pd.DataFrame(columns=LATEST_COLUMNS), doc="The most recently uploaded results."
     )
     latest_count = param.Integer(default=0, doc="How many results the API holds in all.")
+    terms_accepted = param.Boolean(
+        default=False, doc="Whether the user ticked that they accept the terms and policy."
+    )
+    registration_problem = param.String(default="", doc="Why registering did not work.")
 
     async def refresh(self) -> None:
         """Ask the API who we are and what was uploaded last."""
@@ -83,7 +88,34 @@ class SessionState(ClientState):
 
     @param.depends("identity", watch=True)
     async def _switch_identity(self) -> None:
+        # One person's acceptance is not another's.
+        self.param.update(terms_accepted=False, registration_problem="")
         await self._work.run(self._load_as_identity())
+
+    async def register(self) -> None:
+        """Register the signed-in user, once they have accepted the terms and the policy."""
+        if not self.signed_in:
+            self.registration_problem = "Sign in first: registering is for a signed-in user."
+        elif not self.terms_accepted:
+            self.registration_problem = (
+                "Tick the box to accept the terms of use and the privacy policy first."
+            )
+        else:
+            await self._work.run(self._register())
+
+    async def _register(self) -> None:
+        self.registration_problem = ""
+        try:
+            await self.client.users.register()
+        except Conflict:
+            pass  # registered already (another tab, say): carry on as registered
+        except (TransportError, ServerError) as error:
+            self.registration_problem = f"Registering failed, try again: {error}"
+            return
+        except APIError as error:
+            self.registration_problem = f"The service refused to register you: {error}"
+            return
+        await self._guard(self._load_identity())
 
     async def _load_as_identity(self) -> None:
         tokens = self.client.token_source

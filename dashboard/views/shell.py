@@ -161,12 +161,19 @@ class AppShell(SessionView):
         self.connection = ConnectionStatus(state=self.state)
         self.identity = IdentityPanel(state=self.state)
         self.latest = LatestResults(state=self.state)
+        from .contribute import RegistrationPanel  # contribute builds on this module
+
+        self.registration = RegistrationPanel(state=self.state)
         tabs = [("Latest results", self.latest)]
         if self.explorer is not None:
             tabs.insert(0, ("Explore", self.explorer))
         self.tabs = pn.Tabs(*tabs, dynamic=False, sizing_mode="stretch_width")
         self._layout = pn.Column(
-            self.connection, self.identity, self.tabs, sizing_mode="stretch_width"
+            self.connection,
+            self.identity,
+            self.registration,
+            self.tabs,
+            sizing_mode="stretch_width",
         )
 
     def template(self) -> pn.template.BaseTemplate:
@@ -175,7 +182,7 @@ class AppShell(SessionView):
             title=TITLE,
             header=[self.connection],
             sidebar=[self.identity],
-            main=[self.tabs],
+            main=[self.registration, self.tabs],
             accent="#0b3d91",
             design=Fast,
         )

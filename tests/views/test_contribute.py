@@ -1,0 +1,51 @@
+"""Registration: an explicit acceptance of the terms, then the user is registered."""
+
+from __future__ import annotations
+
+import httpx
+from bokeh.document import Document
+
+from dashboard.api import PerfClient
+from dashboard.identity import DemoTokens
+from dashboard.state import SessionState
+from dashboard.views.contribute import PRIVACY_POLICY_URL, RegistrationPanel
+
+from .conftest import until
+
+
+def registered_emails(url: str) -> set[str]:
+    admin = {"Authorization": "Bearer demo-token-admin"}
+    users = httpx.get(f"{url}/users", headers=admin, params={"per_page": 100}).json()["items"]
+    return {user["email"] for user in users}
+
+
+async def test_registering_needs_the_terms_accepted_first(fresh_sandbox):
+    url = fresh_sandbox().url
+    client = PerfClient(url, DemoTokens())
+    state = SessionState(client=client, api_url=url, sandbox=True)
+    panel = RegistrationPanel(state=state)
+    panel.__panel__().get_root(Document())
+    await state.refresh()
+    assert not panel.__panel__().visible, "anonymous: nothing to register"
+
+    state.identity = "bob"  # signed in, not registered
+    await until(lambda: state.signed_in and not state.loading)
+    assert not state.registered and panel.__panel__().visible
+    markdown, checkbox, button, _problem = panel.__panel__().objects
+    assert PRIVACY_POLICY_URL in markdown.object and button.disabled
+
+    await state.register()  # without the box ticked: refused, nothing sent
+    assert "accept the terms" in state.registration_problem
+    assert "bob@example.org" not in registered_emails(url)
+
+    checkbox.value = True
+    assert not button.disabled
+    await state.register()
+    assert state.registered and state.user.email == "bob@example.org"
+    assert "bob@example.org" in registered_emails(url)
+    assert not panel.__panel__().visible and state.registration_problem == ""
+
+    state.identity = "alice"  # another person: their own acceptance, not bob's
+    await until(lambda: not state.loading and state.user.email == "alice@example.org")
+    assert state.terms_accepted is False
+    await client.aclose()
