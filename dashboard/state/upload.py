@@ -1,0 +1,280 @@
+"""The upload form: result files read and checked in the session, then each sent once.
+
+Nothing the user typed or chose is lost to an error: a problem found in the session
+(a broken file, a schema violation, no flavor, a future time) is listed and no request
+is made; a refusal or a failure of the service is said in words next to the file it
+concerns, and the form keeps everything. A double click sends nothing twice, and after
+a timeout the user's own uploads are searched for the result before a retry is offered.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime
+from typing import Any
+
+import param
+
+from ..api import APIError, ConnectionFailed, Result, TransportError
+from ..fields import lookup
+from ..schema import flatten_schema
+from ..uploads import Problem, check_execution_datetime, check_result, read_result
+from .tasks import ClientState
+
+PASTED = "pasted JSON"
+
+
+@dataclass(frozen=True)
+class Upload:
+    """One file of the form: its JSON, what is wrong with it, and what sending it did."""
+
+    name: str
+    document: dict[str, Any] | None
+    problems: tuple[Problem, ...] = ()
+    outcome: str = ""
+    result_id: str = ""
+
+    @property
+    def ready(self) -> bool:
+        """Valid and not sent yet."""
+        return self.document is not None and not self.problems and not self.result_id
+
+
+def _prefilled_time(document: dict[str, Any] | None, schema: Any) -> datetime | None:
+    """The first date-time the schema names that the result holds, timezone-aware."""
+    if document is None:
+        return None
+    for field in flatten_schema(schema):
+        if field.kind != "datetime":
+            continue
+        value = lookup(document, field.path)
+        if not isinstance(value, str):
+            continue
+        try:
+            moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
+        except ValueError:
+            continue
+        return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+    return None
+
+
+class UploadState(ClientState):
+    """What the upload form holds; the view only shows it and forwards the user's actions."""
+
+    benchmarks = param.List(default=[], doc="Approved benchmarks to upload results of.")
+    sites = param.List(default=[], doc="Sites to choose from (approved, and one's own new ones).")
+    flavors = param.List(default=[], doc="Flavors of the chosen site.")
+    tags = param.List(default=[], doc="Tags to choose from.")
+    benchmark_id = param.String(default="", doc="The benchmark the results are of.")
+    site_id = param.String(default="", doc="Where the results were run.")
+    flavor_id = param.String(default="", doc="On which flavor of the site.")
+    tag_ids = param.List(default=[], item_type=str, doc="Tags for every uploaded result.")
+    execution_datetime = param.Date(default=None, allow_None=True, doc="When it ran (aware).")
+    uploads = param.List(default=[], item_type=Upload, doc="The files, in the order added.")
+    message = param.String(default="", doc="What the last action did or why it could not.")
+    sending = param.Boolean(default=False, doc="Whether results are being sent.")
+
+    _prefilled: datetime | None = None
+
+    async def start(self) -> None:
+        """Load what the form offers to choose from."""
+        await self._work.run(self._start())
+
+    async def _start(self) -> None:
+        try:
+            benchmarks = await self.client.benchmarks.all()
+            sites = await self.client.sites.all()
+            tags = await self.client.tags.all()
+        except APIError as error:
+            self.message = f"Could not load the benchmarks, sites and tags: {error}"
+            return
+        self.param.update(benchmarks=benchmarks, sites=sites, tags=tags)
+
+    # -- files ----------------------------------------------------------------------
+
+    @property
+    def schema(self) -> Any:
+        benchmark = next((b for b in self.benchmarks if b.id == self.benchmark_id), None)
+        return benchmark.json_schema if benchmark else None
+
+    def _checked(self, name: str, document: dict[str, Any] | None, read: tuple) -> Upload:
+        problems = read
+        if document is not None and self.schema is not None:
+            problems = tuple(check_result(document, self.schema))
+        return Upload(name, document, problems)
+
+    def add_files(self, files: dict[str, bytes]) -> None:
+        """Read and check files (a file of the same name is replaced)."""
+        added = {name: read_result(name, data) for name, data in files.items()}
+        kept = [u for u in self.uploads if u.name not in added]
+        new = [self._checked(r.name, r.document, r.problems) for r in added.values()]
+        self.uploads = kept + new
+        self._prefill()
+
+    def add_text(self, text: str) -> None:
+        """Pasted JSON, checked like a file."""
+        self.add_files({PASTED: text.encode("utf-8")})
+
+    def remove(self, name: str) -> None:
+        self.uploads = [u for u in self.uploads if u.name != name]
+
+    @param.depends("benchmark_id", "benchmarks", watch=True)
+    def _recheck(self) -> None:
+        rechecked = []
+        for upload in self.uploads:
+            if upload.result_id:
+                rechecked.append(upload)
+            elif upload.document is None:
+                rechecked.append(upload)  # unreadable whatever the benchmark
+            else:
+                rechecked.append(self._checked(upload.name, upload.document, ()))
+        self.uploads = rechecked
+        self._prefill()
+
+    def _prefill(self) -> None:
+        """The execution time: the user's own choice stays; one we filled in follows the
+        first readable file (a date-time field its schema names), else now."""
+        if self.execution_datetime is not None and self.execution_datetime != self._prefilled:
+            return
+        first = next((u.document for u in self.uploads if u.document is not None), None)
+        moment = _prefilled_time(first, self.schema) if self.schema is not None else None
+        self._prefilled = moment or datetime.now(UTC).replace(microsecond=0)
+        self.execution_datetime = self._prefilled
+
+    # -- site, flavor and tags --------------------------------------------------------
+
+    @param.depends("site_id", watch=True)
+    async def _load_flavors(self) -> None:
+        self.flavor_id = ""
+        if not self.site_id:
+            self.flavors = []
+            return
+        try:
+            self.flavors = await self.client.flavors.all(self.site_id)
+        except APIError as error:
+            self.param.update(flavors=[], message=f"Could not load the site's flavors: {error}")
+
+    async def new_site(self, name: str, address: str, description: str = "") -> bool:
+        """Submit a site (it awaits review) and choose it."""
+        try:
+            site = await self.client.sites.create(
+                name=name, address=address, description=description
+            )
+        except APIError as error:
+            self.message = f"The site was not created: {error}"
+            return False
+        self.sites = [*self.sites, site]
+        self.site_id = site.id
+        self.message = f"Site {site.name} submitted: it awaits an administrator's review."
+        return True
+
+    async def new_flavor(self, name: str, description: str = "") -> bool:
+        """Submit a flavor of the chosen site (it awaits review) and choose it."""
+        if not self.site_id:
+            self.message = "Choose the site the new flavor belongs to first."
+            return False
+        try:
+            flavor = await self.client.flavors.create(
+                self.site_id, name=name, description=description
+            )
+        except APIError as error:
+            self.message = f"The flavor was not created: {error}"
+            return False
+        self.flavors = [*self.flavors, flavor]
+        self.flavor_id = flavor.id
+        self.message = f"Flavor {flavor.name} submitted: it awaits an administrator's review."
+        return True
+
+    async def new_tag(self, name: str, description: str = "") -> bool:
+        """Create a tag and add it to the chosen ones."""
+        try:
+            tag = await self.client.tags.create(name=name, description=description)
+        except APIError as error:
+            self.message = f"The tag was not created: {error}"
+            return False
+        self.param.update(tags=[*self.tags, tag], tag_ids=[*self.tag_ids, tag.id])
+        self.message = f"Tag {tag.name} created and chosen."
+        return True
+
+    # -- sending ----------------------------------------------------------------------
+
+    def problems(self) -> list[str]:
+        """Why nothing can be sent yet, in words; empty when the form is complete."""
+        found = []
+        if not self.benchmark_id:
+            found.append("choose the benchmark the results are of")
+        if not self.flavor_id:
+            found.append("choose the site and the flavor the results ran on")
+        when = check_execution_datetime(self.execution_datetime)
+        if when:
+            found.append(f"execution time: {when}")
+        if not self.uploads:
+            found.append("add a result file, or paste one")
+        elif not any(u.ready for u in self.uploads):
+            found.append("no file is ready to send: see each file's problems")
+        return found
+
+    async def send(self) -> None:
+        """Send every ready file once; say per file what happened."""
+        if self.sending:
+            return  # a second click while sending sends nothing
+        problems = self.problems()
+        if problems:
+            self.message = "Not sent: " + "; ".join(problems) + "."
+            return
+        self.sending = True
+        try:
+            for upload in list(self.uploads):
+                if upload.ready:
+                    self._replace(upload, await self._send_one(upload))
+        finally:
+            self.sending = False
+        sent = sum(bool(u.result_id) for u in self.uploads)
+        failed = [u for u in self.uploads if u.outcome and not u.result_id]
+        self.message = f"{sent} of {len(self.uploads)} results uploaded." + (
+            f" {len(failed)} not sent: see each file; everything is kept for a retry."
+            if failed
+            else ""
+        )
+
+    def _replace(self, old: Upload, new: Upload) -> None:
+        self.uploads = [new if u is old else u for u in self.uploads]
+
+    async def _send_one(self, upload: Upload) -> Upload:
+        assert upload.document is not None and self.execution_datetime is not None
+        try:
+            result = await self.client.results.create(
+                upload.document,
+                benchmark=self.benchmark_id,
+                flavor=self.flavor_id,
+                execution_datetime=self.execution_datetime,
+                tags=self.tag_ids,
+            )
+        except ConnectionFailed as error:  # never sent
+            return replace(upload, outcome=f"not uploaded ({error}): retry")
+        except TransportError as error:  # sent; the answer was lost: stored or not?
+            found = await self._already_uploaded(upload)
+            if found is not None:
+                return replace(upload, outcome="uploaded", result_id=found.id)
+            return replace(upload, outcome=f"not uploaded ({error}): retry")
+        except APIError as error:
+            return replace(upload, outcome=f"refused by the service: {error}")
+        return replace(upload, outcome="uploaded", result_id=result.id)
+
+    async def _already_uploaded(self, upload: Upload) -> Result | None:
+        """Whether a timed-out upload arrived after all (among the user's own results)."""
+        try:
+            mine = await self.client.users.all_my_results(benchmark_id=self.benchmark_id)
+        except APIError:
+            return None
+        wanted = json.dumps(upload.document, sort_keys=True)
+        when = self.execution_datetime
+        for result in mine:
+            same_time = (
+                when is not None
+                and abs((result.execution_datetime.replace(tzinfo=UTC) - when).total_seconds()) < 1
+            )
+            if same_time and json.dumps(result.json, sort_keys=True) == wanted:
+                return result
+        return None

@@ -1,0 +1,266 @@
+"""The upload form's state over HTTP against a sandbox: checked first, each result sent once."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+
+import httpx
+import pytest
+
+from dashboard.api import PerfClient
+from dashboard.identity import DemoTokens
+from dashboard.state.upload import PASTED, UploadState
+
+
+class Faulty(httpx.AsyncBaseTransport):
+    """The real sandbox behind, counting POSTs; ``fault`` may answer or fail a request.
+
+    Used only for what a real server will not do on demand: an answer returned by
+    ``fault`` stands for the server's; an exception is raised instead of sending (the
+    connection failed), or, with ``lose_answer``, after the server answered (it stored
+    the result, the answer never came back).
+    """
+
+    lose_answer = False
+
+    def __init__(self, fault: Callable[[httpx.Request], object] | None = None) -> None:
+        self.inner = httpx.AsyncHTTPTransport()
+        self.fault = fault
+        self.posts: list[str] = []
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        if request.method == "POST":
+            self.posts.append(request.url.path)
+        verdict = self.fault(request) if self.fault else None
+        if isinstance(verdict, httpx.Response):
+            return verdict
+        if isinstance(verdict, Exception) and not self.lose_answer:
+            raise verdict
+        response = await self.inner.handle_async_request(request)
+        if isinstance(verdict, Exception):
+            await response.aread()
+            raise verdict
+        return response
+
+
+@pytest.fixture
+async def form(fresh_sandbox):
+    """An upload form as Alice (registered), c-ray chosen, a site and flavor chosen."""
+    transport = Faulty()
+    client = PerfClient(fresh_sandbox().url, DemoTokens("alice"), transport=transport)
+    state = UploadState(client=client)
+    await state.start()
+    c_ray = next(b for b in state.benchmarks if "c-ray" in b.name)
+    site = state.sites[0]
+    state.param.update(benchmark_id=c_ray.id, site_id=site.id)
+    await state._load_flavors()
+    state.flavor_id = state.flavors[0].id
+    state.transport = transport
+    sample = (await client.results.list(benchmark_id=c_ray.id, per_page=1)).items[0].json
+    state.sample = json.loads(json.dumps(sample))
+    yield state
+    await client.aclose()
+
+
+def valid(form, score: float = 42.0) -> dict:
+    """A c-ray result its schema accepts (a seeded one), with its own score."""
+    document = json.loads(json.dumps(form.sample))
+    document["result"]["score"] = score
+    return document
+
+
+async def test_a_valid_file_is_uploaded_once_and_found_among_my_results(form):
+    assert form.schema is not None and form.problems() != []  # no file yet
+    form.add_files({"run.json": json.dumps(valid(form)).encode()})
+    (upload,) = form.uploads
+    assert upload.problems == (), [str(p) for p in upload.problems]
+    await form.send()
+    (upload,) = form.uploads
+    assert upload.outcome == "uploaded" and upload.result_id
+    assert "1 of 1 results uploaded" in form.message
+    mine = await form.client.users.all_my_results()
+    assert upload.result_id in {r.id for r in mine}
+    await form.send()  # sent already: nothing is sent again
+    assert form.transport.posts == ["/api/v1/results"]
+
+
+BAD_FILES = {
+    "not-json.json": (b"{score: 1}", "not JSON"),
+    "empty.json": (b"", "the file is empty"),
+    "array.json": (b"[1]", "holds a list"),
+    "string.json": (b'"x"', "holds a string"),
+    "bom.json": (b"\xef\xbb\xbf{}", "byte order mark"),
+    "huge.json": (b" " * (3 * 1024 * 1024) + b"{}", "at most 2 MB"),
+    "nan.json": (b'{"result": {"score": NaN}}', "NaN is not a JSON value"),
+}
+
+
+@pytest.mark.parametrize("name", list(BAD_FILES))
+async def test_a_broken_file_is_refused_in_the_session(form, name):
+    data, words = BAD_FILES[name]
+    form.add_files({name: data})
+    (upload,) = form.uploads
+    assert words in str(upload.problems[0])
+    await form.send()
+    assert "no file is ready to send" in form.message
+    assert form.transport.posts == [], "nothing reached the API"
+
+
+def without(document: dict, *path: str) -> dict:
+    copy = json.loads(json.dumps(document))
+    node = copy
+    for part in path[:-1]:
+        node = node[part]
+    del node[path[-1]]
+    return copy
+
+
+def changed(document: dict, value, *path: str) -> dict:
+    copy = json.loads(json.dumps(document))
+    node = copy
+    for part in path[:-1]:
+        node = node[part]
+    node[path[-1]] = value
+    return copy
+
+
+@pytest.mark.parametrize(
+    ("broken", "where"),
+    [
+        (lambda d: without(d, "result"), "result"),
+        (lambda d: without(d, "result", "score"), "result.score"),
+        (lambda d: changed(d, "fast", "result", "score"), "result.score"),
+        (lambda d: changed(d, "other", "benchmark", "scene"), "benchmark.scene"),
+        (lambda d: changed(d, "c-ray-2", "benchmark", "name"), "benchmark.name"),
+    ],
+    ids=["missing-required", "nested-required", "wrong-type", "enum", "const"],
+)
+async def test_a_result_failing_its_schema_is_refused_in_the_session(form, broken, where):
+    form.add_text(json.dumps(broken(valid(form))))
+    (upload,) = form.uploads
+    assert upload.name == PASTED and where in [p.where for p in upload.problems]
+    await form.send()
+    assert form.transport.posts == []
+
+
+@pytest.mark.parametrize(
+    ("when", "words"),
+    [
+        (datetime.now(UTC) + timedelta(days=1), "in the future"),
+        (datetime(2025, 1, 1), "no timezone"),
+    ],
+    ids=["future", "naive"],
+)
+async def test_a_wrong_execution_time_is_refused_in_the_session(form, when, words):
+    form.add_files({"run.json": json.dumps(valid(form)).encode()})
+    form.execution_datetime = when
+    await form.send()
+    assert words in form.message and form.transport.posts == []
+    assert form.uploads[0].document == valid(form), "the file is kept"
+
+
+async def test_no_flavor_chosen_is_refused_in_the_session(form):
+    form.add_files({"run.json": json.dumps(valid(form)).encode()})
+    form.flavor_id = ""
+    await form.send()
+    assert "choose the site and the flavor" in form.message and form.transport.posts == []
+
+
+@pytest.mark.parametrize(
+    "fault",
+    [
+        lambda request: httpx.Response(
+            422,
+            json={"code": 422, "status": "Unprocessable Entity", "errors": {"error": "odd"}},
+        ),
+        lambda request: httpx.Response(500, json={"code": 500}),
+        lambda request: httpx.ConnectError("connection reset"),
+    ],
+    ids=["422", "500", "connection-lost"],
+)
+async def test_a_failed_upload_keeps_the_form_filled_in(form, fault):
+    form.transport.fault = lambda request: fault(request) if request.method == "POST" else None
+    form.add_files({"run.json": json.dumps(valid(form)).encode()})
+    chosen = (form.benchmark_id, form.site_id, form.flavor_id, form.execution_datetime)
+    await form.send()
+    (upload,) = form.uploads
+    assert not upload.result_id and upload.outcome.startswith(("refused", "not uploaded"))
+    assert "everything is kept for a retry" in form.message
+    assert (form.benchmark_id, form.site_id, form.flavor_id, form.execution_datetime) == chosen
+    assert upload.document == valid(form)
+
+    form.transport.fault = None  # the service is back: the retry uploads it once
+    await form.send()
+    assert form.uploads[0].result_id
+    mine = await form.client.users.all_my_results()
+    assert sum(r.json == valid(form) for r in mine) == 1
+
+
+async def test_a_timeout_after_the_result_was_stored_is_not_uploaded_twice(form):
+    """The answer is lost after the service stored the result: it is found, not resent."""
+    form.transport.lose_answer = True
+    form.transport.fault = lambda request: (
+        httpx.ReadTimeout("lost answer") if request.method == "POST" else None
+    )
+    form.add_files({"run.json": json.dumps(valid(form, 7.5)).encode()})
+    await form.send()
+    (upload,) = form.uploads
+    assert upload.outcome == "uploaded" and upload.result_id
+    await form.send()
+    assert form.transport.posts == ["/api/v1/results"]
+    mine = await form.client.users.all_my_results()
+    assert sum(r.json == valid(form, 7.5) for r in mine) == 1
+
+
+async def test_a_double_click_sends_once(form):
+    import asyncio
+
+    form.add_files({"run.json": json.dumps(valid(form, 3.0)).encode()})
+    await asyncio.gather(form.send(), form.send())
+    assert form.transport.posts == ["/api/v1/results"]
+
+
+async def test_a_batch_uploads_the_valid_files_and_says_what_happened_to_each(form):
+    form.add_files(
+        {
+            "a.json": json.dumps(valid(form, 1.0)).encode(),
+            "b.json": b"{broken",
+            "c.json": json.dumps(valid(form, 2.0)).encode(),
+        }
+    )
+    await form.send()
+    outcomes = {u.name: (bool(u.result_id), bool(u.problems)) for u in form.uploads}
+    assert outcomes == {"a.json": (True, False), "b.json": (False, True), "c.json": (True, False)}
+    assert "2 of 3 results uploaded" in form.message
+    assert form.transport.posts == ["/api/v1/results"] * 2
+
+
+async def test_the_execution_time_is_prefilled_from_the_result_when_the_schema_has_one(form):
+    stamp = "2025-03-04T05:06:07+00:00"
+    free_form_with_time = {
+        "type": "object",
+        "properties": {"meta": {"properties": {"finished": {"format": "date-time"}}}},
+    }
+    benchmark = form.benchmarks[0]
+    form.benchmarks = [
+        dataclasses.replace(benchmark, json_schema=free_form_with_time),
+        *form.benchmarks[1:],
+    ]
+    form.benchmark_id = benchmark.id
+    form.add_files({"run.json": json.dumps({"meta": {"finished": stamp}}).encode()})
+    assert form.execution_datetime == datetime.fromisoformat(stamp)
+    form.execution_datetime = datetime(2025, 1, 1, tzinfo=UTC)  # the user's choice stays
+    form.add_files({"other.json": json.dumps({"meta": {"finished": stamp}}).encode()})
+    assert form.execution_datetime == datetime(2025, 1, 1, tzinfo=UTC)
+
+
+async def test_new_site_flavor_and_tag_are_created_inline_and_chosen(form):
+    assert await form.new_site("MY-LAB", "lab.example.org", "A lab cluster")
+    assert "awaits an administrator's review" in form.message
+    assert await form.new_flavor("lab.large", "64 cores")
+    assert form.flavors[-1].id == form.flavor_id
+    assert await form.new_tag("lab-runs", "Runs in my lab")
+    assert form.tags[-1].id in form.tag_ids
