@@ -15,7 +15,9 @@ from dashboard.config import resolve_api
 from dashboard.identity import DemoTokens
 from dashboard.state import SessionState
 from dashboard.state.explorer import ExplorerState
+from dashboard.state.upload import UploadState
 from dashboard.views import AppShell
+from dashboard.views.contribute import ClaimPanel, ContributePanel
 from dashboard.views.explorer import ResultsExplorer
 
 _closing: set[asyncio.Task] = set()  # the loop keeps only weak references to tasks
@@ -49,12 +51,16 @@ def create_app(
     client = PerfClient(target.url, tokens)
     state = SessionState(client=client, api_url=target.url, sandbox=on_sandbox)
     explorer = ResultsExplorer(state=ExplorerState(client=client))
-    shell = AppShell(state=state, explorer=explorer)
+    upload = UploadState(client=client)
+    contribute = ContributePanel(state=state, upload=upload)
+    explorer.main.append(ClaimPanel(state=state, explorer=explorer))
+    shell = AppShell(state=state, explorer=explorer, contribute=contribute)
 
     def end_session(_context) -> None:
         # work still under way would only meet a closed client
         state.stop()
         explorer.state.stop()
+        upload.stop()
         _close_later(client)
 
     pn.state.on_session_destroyed(end_session)

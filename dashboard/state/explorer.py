@@ -225,6 +225,12 @@ class ExplorerState(ClientState):
             text=self.text,
         )
 
+    def forget(self, ids: list[str]) -> None:
+        """Drop results the service no longer lists (one just reported, say)."""
+        population = self.population
+        self.population = population[~population["id"].isin(ids)]
+        self.refilter()
+
     @param.depends(*FILTER_PARAMETERS, watch=True)
     def refilter(self) -> None:
         """Recompute the rows left and every facet's counts."""

@@ -13,6 +13,7 @@ import json
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import Any
+from urllib.parse import urlencode
 
 import param
 
@@ -74,6 +75,9 @@ class UploadState(ClientState):
     uploads = param.List(default=[], item_type=Upload, doc="The files, in the order added.")
     message = param.String(default="", doc="What the last action did or why it could not.")
     sending = param.Boolean(default=False, doc="Whether results are being sent.")
+    explorer_link = param.String(
+        default="", doc="A link (query string) opening the explorer on what was just uploaded."
+    )
 
     _prefilled: datetime | None = None
 
@@ -90,6 +94,22 @@ class UploadState(ClientState):
             self.message = f"Could not load the benchmarks, sites and tags: {error}"
             return
         self.param.update(benchmarks=benchmarks, sites=sites, tags=tags)
+
+    def reset(self) -> None:
+        """An empty form (another person is signed in)."""
+        self._work.cancel()
+        self._prefilled = None
+        self.param.update(
+            benchmark_id="",
+            site_id="",
+            flavor_id="",
+            tag_ids=[],
+            execution_datetime=None,
+            uploads=[],
+            message="",
+            explorer_link="",
+            sending=False,
+        )
 
     # -- files ----------------------------------------------------------------------
 
@@ -231,6 +251,15 @@ class UploadState(ClientState):
         finally:
             self.sending = False
         sent = sum(bool(u.result_id) for u in self.uploads)
+        if sent:
+            self.explorer_link = "?" + urlencode(
+                {
+                    "benchmark_id": self.benchmark_id,
+                    "site_ids": json.dumps([self.site_id]),
+                    "flavor_ids": json.dumps([self.flavor_id]),
+                    **({"tag_ids": json.dumps(self.tag_ids)} if self.tag_ids else {}),
+                }
+            )
         failed = [u for u in self.uploads if u.outcome and not u.result_id]
         self.message = f"{sent} of {len(self.uploads)} results uploaded." + (
             f" {len(failed)} not sent: see each file; everything is kept for a retry."

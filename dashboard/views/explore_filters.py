@@ -39,7 +39,11 @@ def _unlisted(widget, options: list | dict, chosen) -> dict:
     values = chosen if isinstance(chosen, list) else [chosen]
     listed = set(_as_dict(options).values())
     label = html_label if isinstance(widget, pn.widgets.MultiChoice) else str
-    return {label(f"{value} (unknown)"): value for value in values if value not in listed}
+    return {
+        label(f"{value} (unknown)"): value
+        for value in values
+        if value not in listed and value not in ("", None)
+    }
 
 
 def choice(kind: type[pn.widgets.Select | pn.widgets.MultiChoice], state, name: str, **params):

@@ -155,6 +155,7 @@ class AppShell(SessionView):
     """The whole application: status and identity in the header, content in tabs."""
 
     explorer = param.Parameter(default=None, doc="The results explorer's view, if any.")
+    contribute = param.Parameter(default=None, doc="The contributor's view, if any.")
 
     def __init__(self, **params) -> None:
         super().__init__(**params)
@@ -165,6 +166,8 @@ class AppShell(SessionView):
 
         self.registration = RegistrationPanel(state=self.state)
         tabs = [("Latest results", self.latest)]
+        if self.contribute is not None:
+            tabs.insert(0, ("Contribute", self.contribute))
         if self.explorer is not None:
             tabs.insert(0, ("Explore", self.explorer))
         self.tabs = pn.Tabs(*tabs, dynamic=False, sizing_mode="stretch_width")
@@ -182,7 +185,7 @@ class AppShell(SessionView):
             title=TITLE,
             header=[self.connection],
             sidebar=[self.identity],
-            main=[self.registration, self.tabs],
+            main=[pn.Column(self.registration, self.tabs, sizing_mode="stretch_width")],
             accent="#0b3d91",
             design=Fast,
         )

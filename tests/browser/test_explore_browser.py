@@ -34,7 +34,7 @@ def test_a_benchmark_a_json_filter_and_the_shared_link(page, dashboard_url):
     benchmark_id, name, total = flagship(api)
     expect(page.get_by_text(name).first).to_be_attached()  # the chooser lists it as image:tag
 
-    chooser = page.locator(".bk-input-group", has_text="Benchmark").locator("select")
+    chooser = page.locator(".bk-input-group", has_text="Benchmark").locator("select:visible")
     chooser.select_option(label=chooser.locator("option", has_text=name).first.inner_text())
     expect(page.get_by_text(f"{total} of {total} results match")).to_be_visible(timeout=30_000)
     headers = page.locator(".tabulator", has_text="Executed (UTC)").locator(".tabulator-col-title")
@@ -118,7 +118,7 @@ def test_a_box_selection_in_the_plot_picks_table_rows_and_ticked_rows_are_ringed
     expect(page.get_by_text(re.compile(r"\d+ of \d+ results match"))).to_be_visible(timeout=30_000)
     api = api_url_of(page)
     benchmark_id, name, total = flagship(api)
-    chooser = page.locator(".bk-input-group", has_text="Benchmark").locator("select")
+    chooser = page.locator(".bk-input-group", has_text="Benchmark").locator("select:visible")
     chooser.select_option(label=chooser.locator("option", has_text=name).first.inner_text())
     expect(page.get_by_text(f"{total} of {total} results match")).to_be_visible(timeout=30_000)
     page.get_by_text("Plot and summary").scroll_into_view_if_needed()
@@ -192,8 +192,8 @@ POINTS = """() => {
 
 
 def widget(page, label: str):
-    """The input group of the widget whose label starts with ``label``."""
-    return page.locator(".bk-input-group").filter(
+    """The input group of the (visible) widget whose label starts with ``label``."""
+    return page.locator(".bk-input-group:visible").filter(
         has=page.locator("label", has_text=re.compile(f"^{re.escape(label)}"))
     )
 
@@ -229,7 +229,7 @@ def test_hostile_text_from_the_api_stays_text_in_every_explorer_widget(page, das
     expect(cells.filter(has_text=HOSTILE_TAG)).to_have_count(len(tagged))
 
     # Its benchmark, grouped by tag: the summary and the plot's hover show the tag as text.
-    chooser = page.locator(".bk-input-group", has_text="Benchmark").locator("select")
+    chooser = page.locator(".bk-input-group", has_text="Benchmark").locator("select:visible")
     chooser.select_option(label=chooser.locator("option", has_text=name).first.inner_text())
     expect(page.get_by_text(re.compile(rf"^{len(tagged)} of \d+ results match"))).to_be_visible(
         timeout=30_000
