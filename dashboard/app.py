@@ -15,6 +15,7 @@ from dashboard.config import resolve_api
 from dashboard.identity import DemoTokens
 from dashboard.state import SessionState
 from dashboard.state.explorer import ExplorerState
+from dashboard.state.submit import SubmitState
 from dashboard.state.upload import UploadState
 from dashboard.views import AppShell
 from dashboard.views.contribute import ClaimPanel, ContributePanel
@@ -52,7 +53,8 @@ def create_app(
     state = SessionState(client=client, api_url=target.url, sandbox=on_sandbox)
     explorer = ResultsExplorer(state=ExplorerState(client=client))
     upload = UploadState(client=client)
-    contribute = ContributePanel(state=state, upload=upload)
+    submit = SubmitState(client=client)
+    contribute = ContributePanel(state=state, upload=upload, submit=submit)
     explorer.main.append(ClaimPanel(state=state, explorer=explorer))
     shell = AppShell(state=state, explorer=explorer, contribute=contribute)
 
@@ -61,6 +63,7 @@ def create_app(
         state.stop()
         explorer.state.stop()
         upload.stop()
+        submit.stop()
         _close_later(client)
 
     pn.state.on_session_destroyed(end_session)

@@ -49,14 +49,12 @@ class RegistrationPanel(SessionView):
             alert_type="danger",
             visible=state.param.registration_problem.rx.bool(),
         )
-        self._layout = pn.Column(
-            terms,
-            accept,
-            button,
-            problem,
-            visible=state.param.signed_in.rx() & state.param.registered.rx.not_(),
-            sizing_mode="stretch_width",
-        )
+        self._layout = pn.Column(terms, accept, button, problem, sizing_mode="stretch_width")
+        state.param.watch(self._show, ["signed_in", "registered"])
+        self._show()
+
+    def _show(self, *_events) -> None:
+        self._layout.visible = self.state.signed_in and not self.state.registered
 
 
 def uploads_html(uploads) -> str:
@@ -216,37 +214,184 @@ def _named(items) -> dict[str, str]:
     return labels
 
 
+def problems_html(problems) -> str:
+    """The problems of a form as an escaped list."""
+    if not problems:
+        return ""
+    items = "".join(f"<li>{escape(str(problem))}</li>" for problem in problems)
+    return f"<ul class='problems'>{items}</ul>"
+
+
+class SubmitPanel(pn.viewable.Viewer):
+    """Submit a benchmark (its schema checked first), a site, a flavor or a tag."""
+
+    def __init__(self, state, upload, **params) -> None:
+        super().__init__(**params)
+        self.state = state
+        image = pn.widgets.TextInput(label="Container image", placeholder="owner/name")
+        tag = pn.widgets.TextInput(label="Image tag", placeholder="1.0")
+        url = pn.widgets.TextInput(label="Documentation URL", placeholder="https://…")
+        description = pn.widgets.TextAreaInput(label="Description", height=60)
+        schema = pn.widgets.TextAreaInput(
+            label="JSON Schema of its results", height=180, sizing_mode="stretch_width"
+        )
+        sample = pn.widgets.FileInput(accept=".json,application/json")
+        try_it = pn.widgets.Button(label="Try the schema on the sample result")
+        try_it.on_click(
+            lambda _event: (
+                state.try_schema(schema.value, sample.value or b"")
+                if sample.value
+                else state.param.update(message="Choose a sample result file first.")
+            )
+        )
+        send = pn.widgets.Button(label="Submit the benchmark", color="primary")
+
+        async def submit(_event) -> None:
+            await state.submit_benchmark(
+                image.value, tag.value, url.value, description.value, schema.value
+            )
+
+        send.on_click(submit)
+        benchmark = pn.Card(
+            pn.Row(image, tag, url),
+            description,
+            schema,
+            pn.Row(pn.pane.Markdown("Sample result:"), sample, try_it),
+            pn.pane.Markdown(state.param.tried),
+            send,
+            title="A benchmark",
+            sizing_mode="stretch_width",
+        )
+        name = pn.widgets.TextInput(label="Name")
+        address = pn.widgets.TextInput(label="Address (sites)")
+        about = pn.widgets.TextInput(label="Description")
+        site = pn.widgets.Select(label="Site (flavors)")
+        upload.param.watch(lambda _event: setattr(site, "options", _named(upload.sites)), "sites")
+        client = state.client
+        actions = pn.Row()
+        for kind, create in (
+            (
+                "site",
+                lambda: client.sites.create(
+                    name=name.value, address=address.value, description=about.value
+                ),
+            ),
+            (
+                "flavor",
+                lambda: client.flavors.create(site.value, name=name.value, description=about.value),
+            ),
+            ("tag", lambda: client.tags.create(name=name.value, description=about.value)),
+        ):
+            button = pn.widgets.Button(label=f"Submit the {kind}")
+
+            async def run(_event, kind=kind, create=create) -> None:
+                await state.submit(kind, create)
+
+            button.on_click(run)
+            actions.append(button)
+        others = pn.Card(
+            pn.pane.Markdown(
+                "Sites and flavors await an administrator's review; tags are ready at once."
+            ),
+            pn.Row(name, address, about, site),
+            actions,
+            title="A site, a flavor or a tag",
+            sizing_mode="stretch_width",
+        )
+        self._layout = pn.Column(
+            benchmark,
+            others,
+            pn.pane.HTML(state.param.problems.rx.pipe(problems_html)),
+            pn.pane.Alert(
+                state.param.message.rx.pipe(escape),
+                alert_type="info",
+                visible=state.param.message.rx.bool(),
+            ),
+            sizing_mode="stretch_width",
+        )
+
+    def __panel__(self):
+        return self._layout
+
+
+def mine_html(results, claims) -> str:
+    """The user's uploads and reports, escaped."""
+    rows = "".join(
+        f"<tr><td>{escape(r.benchmark.name)}</td><td>{escape(r.site.name)}</td>"
+        f"<td>{escape(r.flavor.name)}</td><td>{r.execution_datetime:%Y-%m-%d %H:%M}</td>"
+        f"<td>{escape(', '.join(t.name for t in r.tags))}</td><td><code>{r.id}</code></td></tr>"
+        for r in results
+    )
+    reports = "".join(
+        f"<li>{escape(c.message)} — about result <code>{escape(c.resource_id)}</code></li>"
+        for c in claims
+    )
+    return (
+        f"<h4>My results ({len(results)})</h4><table><thead><tr><th>Benchmark</th>"
+        "<th>Site</th><th>Flavor</th><th>Executed (UTC)</th><th>Tags</th><th>Id</th></tr>"
+        f"</thead><tbody>{rows}</tbody></table>"
+        f"<h4>My reports ({len(claims)})</h4><ul>{reports}</ul>"
+    )
+
+
 class ContributePanel(SessionView):
     """The contributor's tab: sign in, register, then upload."""
 
     upload = param.Parameter(doc="The upload form's state (an UploadState).")
+    submit = param.Parameter(doc="The submission forms' state (a SubmitState).")
 
     def __init__(self, **params) -> None:
         super().__init__(**params)
         session = self.state
-        hint = pn.pane.Markdown(
-            session.param.signed_in.rx.pipe(
-                lambda signed_in: (
-                    "Register first (above) to upload results and submit benchmarks."
-                    if signed_in
-                    else "Sign in to contribute: results, benchmarks, sites, flavors and tags."
-                )
+        hint = self._hint = pn.pane.Markdown("")
+        submit = self.submit
+        refresh = pn.widgets.Button(label="Refresh")
+
+        async def load_mine(_event=None) -> None:
+            await submit.load_mine()
+
+        refresh.on_click(load_mine)
+        mine = pn.Column(
+            refresh,
+            pn.pane.HTML(
+                pn.bind(mine_html, submit.param.my_results, submit.param.my_claims),
+                sizing_mode="stretch_width",
             ),
-            visible=session.param.registered.rx.not_(),
-        )
-        form = UploadPanel(self.upload)
-        self._layout = pn.Column(
-            hint,
-            pn.Column(form, visible=session.param.registered, sizing_mode="stretch_width"),
             sizing_mode="stretch_width",
         )
+        tabs = pn.Tabs(
+            ("Upload results", UploadPanel(self.upload)),
+            ("Submit", SubmitPanel(submit, self.upload)),
+            ("My results and reports", mine),
+            dynamic=False,
+            sizing_mode="stretch_width",
+        )
+        self._tabs = pn.Column(tabs, sizing_mode="stretch_width")
+        self._layout = pn.Column(hint, self._tabs, sizing_mode="stretch_width")
+        session.param.watch(self._show, ["signed_in", "registered"])
+        self._show()
         session.param.watch(self._registered, "registered")
         # What one identity put in the form is not another's (demo identities switch).
-        session.param.watch(lambda _event: self.upload.reset(), "identity")
+        session.param.watch(self._forget, "identity")
+
+    def _show(self, *_events) -> None:
+        session = self.state
+        self._hint.object = (
+            "Register first (above) to upload results and submit benchmarks."
+            if session.signed_in
+            else "Sign in to contribute: results, benchmarks, sites, flavors and tags."
+        )
+        self._hint.visible = not session.registered
+        self._tabs.visible = session.registered
+
+    def _forget(self, _event) -> None:
+        self.upload.reset()
+        self.submit.param.update(message="", problems=[], tried="", my_results=[], my_claims=[])
 
     async def _registered(self, event) -> None:
         if event.new:
             await self.upload.start()
+            await self.submit.load_mine()
 
 
 class ClaimPanel(SessionView):

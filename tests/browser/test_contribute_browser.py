@@ -63,7 +63,7 @@ def test_register_upload_with_a_new_tag_find_it_and_report_another_result(
     )
     upload = tmp_path / "run.json"
     upload.write_text(json.dumps(document))
-    page.locator("input[type=file]").set_input_files(upload)
+    page.locator("input[type=file][multiple]").set_input_files(upload)
     expect(page.get_by_text("ready", exact=True)).to_be_visible(timeout=10_000)
     page.get_by_role("button", name="Upload the ready files").click()
     expect(page.get_by_text("1 of 1 results uploaded.")).to_be_visible(timeout=15_000)

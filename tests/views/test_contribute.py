@@ -49,3 +49,30 @@ async def test_registering_needs_the_terms_accepted_first(fresh_sandbox):
     await until(lambda: not state.loading and state.user.email == "alice@example.org")
     assert state.terms_accepted is False
     await client.aclose()
+
+
+async def test_a_registered_user_goes_straight_to_the_contributor_tabs(sandbox_url):
+    from dashboard.state.submit import SubmitState
+    from dashboard.state.upload import UploadState
+    from dashboard.views.contribute import ContributePanel
+
+    client = PerfClient(sandbox_url, DemoTokens())
+    state = SessionState(client=client, api_url=sandbox_url, sandbox=True)
+    registration = RegistrationPanel(state=state)
+    upload, submit = UploadState(client=client), SubmitState(client=client)
+    contribute = ContributePanel(state=state, upload=upload, submit=submit)
+    for view in (registration, contribute):
+        view.__panel__().get_root(Document())
+    await state.refresh()
+    hint, tabs = contribute.__panel__().objects
+    assert "Sign in to contribute" in hint.object and not tabs.visible
+
+    state.identity = "alice"  # signed in and registered in one change of the state
+    await until(lambda: state.registered and not state.loading)
+    assert not registration.__panel__().visible
+    assert tabs.visible and not hint.visible
+    await until(lambda: upload.benchmarks and submit.my_results)  # loaded for her
+    state.identity = "anonymous"
+    await until(lambda: not state.signed_in and not state.loading)
+    assert not tabs.visible and submit.my_results == [] and upload.uploads == []
+    await client.aclose()

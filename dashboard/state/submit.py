@@ -1,0 +1,125 @@
+"""Submitting a benchmark, a site, a flavor or a tag; and what the signed-in user owns.
+
+A benchmark's schema is read and checked against its meta-schema in the session, and
+can be tried on a sample result first (which fields become suggested columns): a
+schema the service would refuse never leaves the session. Refusals of the service
+(a duplicate, an image it cannot find) are said in words, and the form keeps its text.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import urlparse
+
+import param
+
+from ..api import APIError, Conflict, ValidationFailed
+from ..schema import flatten_schema
+from ..uploads import Problem, check_result, check_schema, read_result
+from .tasks import ClientState
+
+
+class SubmitState(ClientState):
+    """What the submission forms did last, and the user's own uploads and claims."""
+
+    message = param.String(default="", doc="What the last submission did, or why it did not.")
+    problems = param.List(default=[], item_type=Problem, doc="What is wrong with the form.")
+    tried = param.String(default="", doc="What trying the schema on a sample result showed.")
+    my_results = param.List(default=[], doc="The signed-in user's uploads.")
+    my_claims = param.List(default=[], doc="The signed-in user's reports.")
+
+    @staticmethod
+    def read_schema(text: str) -> tuple[dict | None, list[Problem]]:
+        """A benchmark's schema from its text: JSON, an object, valid for its meta-schema."""
+        read = read_result("schema", text.encode("utf-8"))
+        if read.document is None:
+            return None, list(read.problems)
+        return read.document, check_schema(read.document)
+
+    def try_schema(self, schema_text: str, sample: bytes) -> bool:
+        """Check the schema on a sample result: its problems, and the suggested columns."""
+        schema, problems = self.read_schema(schema_text)
+        if schema is None or problems:
+            self.param.update(problems=problems, tried="")
+            return False
+        read = read_result("sample result", sample)
+        found = (
+            list(read.problems) if read.document is None else check_result(read.document, schema)
+        )
+        suggested = [f.path for f in flatten_schema(schema) if f.suggested]
+        columns = ", ".join(suggested) or "none (mark fields with suggestToUser: true)"
+        verdict = "passes the schema" if not found else f"fails the schema ({len(found)} problems)"
+        self.param.update(
+            problems=found, tried=f"The sample {verdict}. Suggested columns: {columns}."
+        )
+        return not found
+
+    async def submit_benchmark(
+        self, image: str, tag: str, url: str, description: str, schema_text: str
+    ) -> bool:
+        """Submit a benchmark once the form is right; it then awaits review."""
+        schema, schema_problems = self.read_schema(schema_text)
+        problems = [
+            Problem(where, "is required")
+            for value, where in ((image, "image"), (tag, "tag"))
+            if not value.strip()
+        ]
+        if urlparse(url.strip()).scheme not in ("http", "https"):
+            problems.append(Problem("documentation URL", "must start with https:// or http://"))
+        self.problems = problems = problems + schema_problems
+        if problems or schema is None:
+            self.message = "Not submitted: see the problems listed."
+            return False
+        try:
+            benchmark = await self.client.benchmarks.create(
+                docker_image=image.strip(),
+                docker_tag=tag.strip(),
+                url=url.strip(),
+                json_schema=schema,
+                description=description.strip() or None,
+            )
+        except Conflict:
+            self.message = f"Not submitted: {image}:{tag} is already a benchmark."
+            return False
+        except ValidationFailed as error:
+            self.message = f"The service refused the benchmark: {error}"
+            return False
+        except APIError as error:
+            self.message = f"Not submitted ({error}); the form is kept, try again."
+            return False
+        self.message = f"Benchmark {benchmark.name} submitted: it awaits an administrator's review."
+        return True
+
+    async def submit(self, kind: str, create) -> bool:
+        """Run one creation call (``create``) and say what happened to the ``kind``."""
+        try:
+            item = await create()
+        except Conflict:
+            self.message = f"Not submitted: that {kind} exists already."
+            return False
+        except APIError as error:
+            self.message = f"The {kind} was not submitted: {error}"
+            return False
+        review = "it is ready to use" if kind == "tag" else "it awaits an administrator's review"
+        self.message = f"The {kind} {item.name} was submitted: {review}."
+        return True
+
+    async def load_mine(self) -> None:
+        """The signed-in user's uploads and claims."""
+        try:
+            results = await self.client.users.all_my_results()
+            claims = (await self.client.users.my_claims()).items
+        except APIError as error:
+            self.message = f"Could not load your results and reports: {error}"
+            return
+        self.param.update(my_results=results, my_claims=list(claims))
+
+    async def retag(self, result_id: str, tag_ids: list[str]) -> bool:
+        """Change the tags of one of the user's results."""
+        try:
+            await self.client.results.update_tags(result_id, tag_ids)
+        except APIError as error:
+            self.message = f"The tags were not changed: {error}"
+            return False
+        self.message = "Tags changed."
+        await self.load_mine()
+        return True

@@ -1,0 +1,93 @@
+"""Submitting benchmarks, sites, flavors and tags over HTTP; a bad schema never leaves."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from dashboard.api import PerfClient
+from dashboard.identity import DemoTokens
+from dashboard.sandbox import seed_schemas
+from dashboard.state.submit import SubmitState
+
+from .test_upload import Faulty
+
+SCHEMA = json.dumps(seed_schemas.c_ray())
+
+
+@pytest.fixture
+async def forms(fresh_sandbox):
+    transport = Faulty()
+    client = PerfClient(fresh_sandbox().url, DemoTokens("alice"), transport=transport)
+    state = SubmitState(client=client)
+    state.transport = transport
+    yield state
+    await client.aclose()
+
+
+@pytest.mark.parametrize(
+    ("schema_text", "words"),
+    [
+        ("{not json", "not JSON"),
+        ("", "the file is empty"),
+        ('{"type": "nonsense"}', "'nonsense' is not valid"),
+        ('{"required": "score"}', "'score' is not of type 'array'"),
+        ("[1, 2]", "holds a list"),
+    ],
+    ids=["not-json", "empty", "bad-type", "bad-required", "not-an-object"],
+)
+async def test_an_invalid_benchmark_schema_is_refused_in_the_session(forms, schema_text, words):
+    ok = await forms.submit_benchmark(
+        "eoscperf/new-bench", "1.0", "https://example.org/doc", "A new one", schema_text
+    )
+    assert not ok and "see the problems" in forms.message
+    assert any(words in str(problem) for problem in forms.problems), forms.problems
+    assert forms.transport.posts == []
+
+
+async def test_a_benchmark_needs_an_image_a_tag_and_a_web_address(forms):
+    assert not await forms.submit_benchmark(" ", "", "ftp://x", "", SCHEMA)
+    assert [p.where for p in forms.problems] == ["image", "tag", "documentation URL"]
+    assert forms.transport.posts == []
+
+
+async def test_a_valid_benchmark_awaits_review_and_a_second_one_is_a_duplicate(forms):
+    args = ("eoscperf/new-bench", "1.0", "https://example.org/doc", "A new one", SCHEMA)
+    assert await forms.submit_benchmark(*args)
+    assert "awaits an administrator's review" in forms.message
+    pending = await forms.client.benchmarks.all(status="on_review")
+    assert "eoscperf/new-bench:1.0" in {b.name for b in pending}
+    assert not await forms.submit_benchmark(*args)
+    assert forms.message == "Not submitted: eoscperf/new-bench:1.0 is already a benchmark."
+    assert forms.transport.posts == ["/api/v1/benchmarks"] * 2
+
+
+async def test_a_schema_tried_on_a_sample_says_the_suggested_columns(forms):
+    sample = (await forms.client.results.list(per_page=1)).items[0].json
+    assert forms.try_schema(SCHEMA, json.dumps(sample).encode())
+    assert "passes the schema" in forms.tried and "result.score" in forms.tried
+    broken = {**sample, "result": {}}
+    assert not forms.try_schema(SCHEMA, json.dumps(broken).encode())
+    assert "fails the schema" in forms.tried
+    assert "result.score" in [p.where for p in forms.problems]
+
+
+async def test_sites_flavors_and_tags_are_submitted_and_said(forms):
+    client = forms.client
+    assert await forms.submit("site", lambda: client.sites.create(name="LAB", address="lab.org"))
+    assert forms.message == "The site LAB was submitted: it awaits an administrator's review."
+    site = next(s for s in await client.sites.all(status="on_review") if s.name == "LAB")
+    assert await forms.submit("flavor", lambda: client.flavors.create(site.id, name="big"))
+    assert await forms.submit("tag", lambda: client.tags.create(name="lab-tag"))
+    assert forms.message == "The tag lab-tag was submitted: it is ready to use."
+
+
+async def test_my_results_and_claims_and_retagging(forms):
+    await forms.load_mine()
+    assert forms.my_results, "alice has uploads in the seed"
+    mine = forms.my_results[0]
+    tag = (await forms.client.tags.all())[0]
+    assert await forms.retag(mine.id, [tag.id])
+    changed = next(r for r in forms.my_results if r.id == mine.id)
+    assert [t.id for t in changed.tags] == [tag.id]
