@@ -69,35 +69,30 @@ class SubmitState(ClientState):
         if problems or schema is None:
             self.message = "Not submitted: see the problems listed."
             return False
-        try:
-            benchmark = await self.client.benchmarks.create(
+        return await self.submit(
+            "benchmark",
+            lambda: self.client.benchmarks.create(
                 docker_image=image.strip(),
                 docker_tag=tag.strip(),
                 url=url.strip(),
                 json_schema=schema,
                 description=description.strip() or None,
-            )
-        except Conflict:
-            self.message = f"Not submitted: {image}:{tag} is already a benchmark."
-            return False
-        except ValidationFailed as error:
-            self.message = f"The service refused the benchmark: {error}"
-            return False
-        except APIError as error:
-            self.message = f"Not submitted ({error}); the form is kept, try again."
-            return False
-        self.message = f"Benchmark {benchmark.name} submitted: it awaits an administrator's review."
-        return True
+            ),
+            f"{image.strip()}:{tag.strip()}",
+        )
 
-    async def submit(self, kind: str, create) -> bool:
+    async def submit(self, kind: str, create, name: str = "") -> bool:
         """Run one creation call (``create``) and say what happened to the ``kind``."""
         try:
             item = await create()
         except Conflict:
-            self.message = f"Not submitted: that {kind} exists already."
+            self.message = f"Not submitted: {name or 'that ' + kind} exists already."
+            return False
+        except ValidationFailed as error:
+            self.message = f"The service refused the {kind}: {error}"
             return False
         except APIError as error:
-            self.message = f"The {kind} was not submitted: {error}"
+            self.message = f"The {kind} was not submitted ({error}); the form is kept, try again."
             return False
         review = "it is ready to use" if kind == "tag" else "it awaits an administrator's review"
         self.message = f"The {kind} {item.name} was submitted: {review}."

@@ -55,11 +55,13 @@ async def test_a_benchmark_needs_an_image_a_tag_and_a_web_address(forms):
 async def test_a_valid_benchmark_awaits_review_and_a_second_one_is_a_duplicate(forms):
     args = ("eoscperf/new-bench", "1.0", "https://example.org/doc", "A new one", SCHEMA)
     assert await forms.submit_benchmark(*args)
-    assert "awaits an administrator's review" in forms.message
+    assert forms.message == (
+        "The benchmark eoscperf/new-bench:1.0 was submitted: it awaits an administrator's review."
+    )
     pending = await forms.client.benchmarks.all(status="on_review")
     assert "eoscperf/new-bench:1.0" in {b.name for b in pending}
     assert not await forms.submit_benchmark(*args)
-    assert forms.message == "Not submitted: eoscperf/new-bench:1.0 is already a benchmark."
+    assert forms.message == "Not submitted: eoscperf/new-bench:1.0 exists already."
     assert forms.transport.posts == ["/api/v1/benchmarks"] * 2
 
 
@@ -91,3 +93,10 @@ async def test_my_results_and_claims_and_retagging(forms):
     assert await forms.retag(mine.id, [tag.id])
     changed = next(r for r in forms.my_results if r.id == mine.id)
     assert [t.id for t in changed.tags] == [tag.id]
+
+
+async def test_an_image_the_service_cannot_find_is_said_in_words(forms):
+    args = ("Not An/Image!", "1.0", "https://example.org/doc", "", SCHEMA)
+    assert not await forms.submit_benchmark(*args)
+    assert forms.message.startswith("The service refused the benchmark: ")
+    assert "not found" in forms.message
