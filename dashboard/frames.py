@@ -22,7 +22,15 @@ import pandas as pd
 
 from dashboard.api.records import Result
 
-__all__ = ["BASE_COLUMNS", "JSON_PREFIX", "compact_json", "json_values", "results_frame"]
+__all__ = [
+    "BASE_COLUMNS",
+    "JSON_PREFIX",
+    "TABLE_TITLES",
+    "compact_json",
+    "json_values",
+    "results_frame",
+    "table_frame",
+]
 
 JSON_PREFIX = "json."
 BASE_COLUMNS = (
@@ -165,3 +173,32 @@ def _text_column(values: list[str | None]) -> Any:
     if len(distinct) <= len(values) // 2:
         return pd.Categorical(values)
     return pd.array(values, dtype="str")
+
+
+TABLE_BASE = ["id", "benchmark", "site", "flavor", "tags", "execution_datetime"]
+TABLE_TITLES = {
+    "benchmark": "Benchmark",
+    "site": "Site",
+    "flavor": "Flavor",
+    "tags": "Tags",
+    "execution_datetime": "Executed (UTC)",
+}
+
+
+def table_frame(
+    filtered: pd.DataFrame, columns: Sequence[str], benchmark_chosen: bool
+) -> pd.DataFrame:
+    """What the explorer's table shows: base columns, then the chosen JSON columns,
+    display-ready (tags joined, datetimes naive UTC)."""
+    base = [c for c in TABLE_BASE if c != "benchmark" or not benchmark_chosen]
+    json_columns = [f"json.{path}" for path in columns if f"json.{path}" in filtered.columns]
+    table = filtered[base + json_columns].copy()
+    # Joined once per distinct combination of tags, not once per row.
+    combination, combinations = pd.factorize(table["tags"], use_na_sentinel=False)
+    joined = np.array([", ".join(tags) for tags in combinations] or [""], dtype=object)
+    table["tags"] = joined[combination]
+    table["execution_datetime"] = table["execution_datetime"].dt.tz_localize(None)
+    for column in json_columns:
+        if isinstance(table[column].dtype, pd.DatetimeTZDtype):
+            table[column] = table[column].dt.tz_localize(None)
+    return table

@@ -15,10 +15,12 @@ from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urlencode
 
+import pandas as pd
 import param
 
 from ..api import APIError, ConnectionFailed, Result, TransportError
-from ..fields import lookup
+from ..fields import field_labels, fields_from_data, lookup, merge_fields
+from ..frames import TABLE_TITLES, results_frame, table_frame
 from ..schema import flatten_schema
 from ..uploads import Problem, check_execution_datetime, check_result, read_result
 from .tasks import ClientState
@@ -75,6 +77,7 @@ class UploadState(ClientState):
     uploads = param.List(default=[], item_type=Upload, doc="The files, in the order added.")
     message = param.String(default="", doc="What the last action did or why it could not.")
     sending = param.Boolean(default=False, doc="Whether results are being sent.")
+    awaiting_review = param.List(default=[], doc="Ids of sites and flavors made here.")
     explorer_link = param.String(
         default="", doc="A link (query string) opening the explorer on what was just uploaded."
     )
@@ -184,7 +187,9 @@ class UploadState(ClientState):
         except APIError as error:
             self.message = f"The site was not created: {error}"
             return False
-        self.sites = [*self.sites, site]
+        self.param.update(
+            sites=[*self.sites, site], awaiting_review=[*self.awaiting_review, site.id]
+        )
         self.site_id = site.id
         self.message = f"Site {site.name} submitted: it awaits an administrator's review."
         return True
@@ -201,7 +206,9 @@ class UploadState(ClientState):
         except APIError as error:
             self.message = f"The flavor was not created: {error}"
             return False
-        self.flavors = [*self.flavors, flavor]
+        self.param.update(
+            flavors=[*self.flavors, flavor], awaiting_review=[*self.awaiting_review, flavor.id]
+        )
         self.flavor_id = flavor.id
         self.message = f"Flavor {flavor.name} submitted: it awaits an administrator's review."
         return True
@@ -216,6 +223,35 @@ class UploadState(ClientState):
         self.param.update(tags=[*self.tags, tag], tag_ids=[*self.tag_ids, tag.id])
         self.message = f"Tag {tag.name} created and chosen."
         return True
+
+    def preview(self) -> pd.DataFrame | None:
+        """The first ready file's row as the explorer's table will show it; None if not yet."""
+        first = next((u for u in self.uploads if u.ready), None)
+        benchmark = next((b for b in self.benchmarks if b.id == self.benchmark_id), None)
+        site = next((s for s in self.sites if s.id == self.site_id), None)
+        flavor = next((f for f in self.flavors if f.id == self.flavor_id), None)
+        if first is None or benchmark is None or site is None or flavor is None:
+            return None
+        assert first.document is not None
+        fields = merge_fields(
+            flatten_schema(benchmark.json_schema), fields_from_data([first.document])
+        )
+        columns = [f.path for f in fields if f.suggested] or [f.path for f in fields][:6]
+        result = Result(
+            id="(new)",
+            execution_datetime=self.execution_datetime or datetime.now(UTC),
+            upload_datetime=datetime.now(UTC),
+            benchmark=benchmark,
+            site=site,
+            flavor=flavor,
+            tags=tuple(t for t in self.tags if t.id in self.tag_ids),
+            json=first.document,
+        )
+        table = table_frame(results_frame([result], columns), columns, benchmark_chosen=True)
+        labels = field_labels(fields)
+        return table.drop(columns="id").rename(
+            columns={**TABLE_TITLES, **{f"json.{path}": labels[path] for path in columns}}
+        )
 
     # -- sending ----------------------------------------------------------------------
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import io
 
-import numpy as np
 import pandas as pd
 import panel as pn
 import param
@@ -12,33 +11,9 @@ from bokeh.models.widgets.tables import DateFormatter, NumberFormatter
 
 from .. import summaries
 from ..fields import field_labels
+from ..frames import TABLE_TITLES, table_frame
 from ..state.explorer import FILTER_PARAMETERS
 from .explore_filters import ExplorerView, choice, html_label, offer
-
-BASE = ["id", "benchmark", "site", "flavor", "tags", "execution_datetime"]
-TITLES = {
-    "benchmark": "Benchmark",
-    "site": "Site",
-    "flavor": "Flavor",
-    "tags": "Tags",
-    "execution_datetime": "Executed (UTC)",
-}
-
-
-def table_frame(filtered: pd.DataFrame, columns: list[str], benchmark_chosen: bool) -> pd.DataFrame:
-    """What the table shows: base columns, then the chosen JSON columns, display-ready."""
-    base = [c for c in BASE if c != "benchmark" or not benchmark_chosen]
-    json_columns = [f"json.{path}" for path in columns if f"json.{path}" in filtered.columns]
-    table = filtered[base + json_columns].copy()
-    # Joined once per distinct combination of tags, not once per row.
-    combination, combinations = pd.factorize(table["tags"], use_na_sentinel=False)
-    joined = np.array([", ".join(tags) for tags in combinations] or [""], dtype=object)
-    table["tags"] = joined[combination]
-    table["execution_datetime"] = table["execution_datetime"].dt.tz_localize(None)
-    for column in json_columns:
-        if isinstance(table[column].dtype, pd.DatetimeTZDtype):
-            table[column] = table[column].dt.tz_localize(None)
-    return table
 
 
 class ResultsTable(ExplorerView):
@@ -153,7 +128,7 @@ class ResultsTable(ExplorerView):
         table = self._rows()
         with param.parameterized.batch_call_watchers(self._table):
             self._table.titles = {
-                **TITLES,
+                **TABLE_TITLES,
                 **{f"json.{path}": html_label(labels.get(path, path)) for path in state.columns},
             }
             self._table.header_tooltips = {

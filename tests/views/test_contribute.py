@@ -76,3 +76,30 @@ async def test_a_registered_user_goes_straight_to_the_contributor_tabs(sandbox_u
     await until(lambda: not state.signed_in and not state.loading)
     assert not tabs.visible and submit.my_results == [] and upload.uploads == []
     await client.aclose()
+
+
+async def test_my_results_tags_are_changed_from_the_list(fresh_sandbox):
+    import panel as pn
+
+    from dashboard.state.submit import SubmitState
+    from dashboard.state.upload import UploadState
+    from dashboard.views.submit_form import MinePanel
+
+    client = PerfClient(fresh_sandbox().url, DemoTokens("alice"))
+    upload, submit = UploadState(client=client), SubmitState(client=client)
+    panel = MinePanel(submit, upload)
+    panel.__panel__().get_root(Document())
+    await upload.start()
+    await submit.load_mine()
+    chosen = next(w for w in panel.__panel__().select(pn.widgets.Select))
+    tags = next(w for w in panel.__panel__().select(pn.widgets.MultiChoice))
+    result = submit.my_results[0]
+    chosen.value = result.id
+    assert tags.value == [t.id for t in result.tags]
+    new_tag = next(t for t in upload.tags if t.id not in tags.value)
+    tags.value = [*tags.value, new_tag.id]
+    await submit.retag(chosen.value, list(tags.value))
+    stored = await client.results.get(result.id)
+    assert new_tag.id in {t.id for t in stored.tags}
+    assert submit.message == "Tags changed."
+    await client.aclose()

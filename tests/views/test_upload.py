@@ -264,3 +264,13 @@ async def test_new_site_flavor_and_tag_are_created_inline_and_chosen(form):
     assert form.flavors[-1].id == form.flavor_id
     assert await form.new_tag("lab-runs", "Runs in my lab")
     assert form.tags[-1].id in form.tag_ids
+
+
+async def test_the_preview_is_the_row_the_explorer_will_show(form):
+    assert form.preview() is None  # no file yet
+    form.add_files({"run.json": json.dumps(valid(form, 55.5)).encode()})
+    row = form.preview()
+    site = next(s for s in form.sites if s.id == form.site_id)
+    assert list(row.columns[:4]) == ["Site", "Flavor", "Tags", "Executed (UTC)"]
+    assert row.iloc[0]["Site"] == site.name and "score [s]" in row.columns
+    assert row.iloc[0]["score [s]"] == 55.5

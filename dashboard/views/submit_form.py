@@ -1,0 +1,187 @@
+"""Submission forms (benchmark, site, flavor, tag) and the user's own results and reports."""
+
+from __future__ import annotations
+
+from html import escape
+
+import panel as pn
+
+from .explore_filters import html_label
+from .upload_form import named
+
+
+def problems_html(problems) -> str:
+    """The problems of a form as an escaped list."""
+    if not problems:
+        return ""
+    items = "".join(f"<li>{escape(str(problem))}</li>" for problem in problems)
+    return f"<ul class='problems'>{items}</ul>"
+
+
+class SubmitPanel(pn.viewable.Viewer):
+    """Submit a benchmark (its schema checked first), a site, a flavor or a tag."""
+
+    def __init__(self, state, upload, **params) -> None:
+        super().__init__(**params)
+        self.state = state
+        image = pn.widgets.TextInput(label="Container image", placeholder="owner/name")
+        tag = pn.widgets.TextInput(label="Image tag", placeholder="1.0")
+        url = pn.widgets.TextInput(label="Documentation URL", placeholder="https://…")
+        description = pn.widgets.TextAreaInput(label="Description", height=60)
+        schema = pn.widgets.TextAreaInput(
+            label="JSON Schema of its results", height=180, sizing_mode="stretch_width"
+        )
+        sample = pn.widgets.FileInput(accept=".json,application/json")
+        try_it = pn.widgets.Button(label="Try the schema on the sample result")
+        try_it.on_click(
+            lambda _event: (
+                state.try_schema(schema.value, sample.value or b"")
+                if sample.value
+                else state.param.update(message="Choose a sample result file first.")
+            )
+        )
+        send = pn.widgets.Button(label="Submit the benchmark", color="primary")
+
+        async def submit(_event) -> None:
+            await state.submit_benchmark(
+                image.value, tag.value, url.value, description.value, schema.value
+            )
+
+        send.on_click(submit)
+        benchmark = pn.Card(
+            pn.Row(image, tag, url),
+            description,
+            schema,
+            pn.Row(pn.pane.Markdown("Sample result:"), sample, try_it),
+            pn.pane.Markdown(state.param.tried),
+            send,
+            title="A benchmark",
+            sizing_mode="stretch_width",
+        )
+        name = pn.widgets.TextInput(label="Name")
+        address = pn.widgets.TextInput(label="Address (sites)")
+        about = pn.widgets.TextInput(label="Description")
+        site = pn.widgets.Select(label="Site (flavors)")
+        upload.param.watch(lambda _event: setattr(site, "options", named(upload.sites)), "sites")
+        client = state.client
+        actions = pn.Row()
+        for kind, create in (
+            (
+                "site",
+                lambda: client.sites.create(
+                    name=name.value, address=address.value, description=about.value
+                ),
+            ),
+            (
+                "flavor",
+                lambda: client.flavors.create(site.value, name=name.value, description=about.value),
+            ),
+            ("tag", lambda: client.tags.create(name=name.value, description=about.value)),
+        ):
+            button = pn.widgets.Button(label=f"Submit the {kind}")
+
+            async def run(_event, kind=kind, create=create) -> None:
+                await state.submit(kind, create)
+
+            button.on_click(run)
+            actions.append(button)
+        others = pn.Card(
+            pn.pane.Markdown(
+                "Sites and flavors await an administrator's review; tags are ready at once."
+            ),
+            pn.Row(name, address, about, site),
+            actions,
+            title="A site, a flavor or a tag",
+            sizing_mode="stretch_width",
+        )
+        self._layout = pn.Column(
+            benchmark,
+            others,
+            pn.pane.HTML(state.param.problems.rx.pipe(problems_html)),
+            pn.pane.Alert(
+                state.param.message.rx.pipe(escape),
+                alert_type="info",
+                visible=state.param.message.rx.bool(),
+            ),
+            sizing_mode="stretch_width",
+        )
+
+    def __panel__(self):
+        return self._layout
+
+
+def mine_html(results, claims) -> str:
+    """The user's uploads and reports, escaped."""
+    rows = "".join(
+        f"<tr><td>{escape(r.benchmark.name)}</td><td>{escape(r.site.name)}</td>"
+        f"<td>{escape(r.flavor.name)}</td><td>{r.execution_datetime:%Y-%m-%d %H:%M}</td>"
+        f"<td>{escape(', '.join(t.name for t in r.tags))}</td><td><code>{r.id}</code></td></tr>"
+        for r in results
+    )
+    reports = "".join(
+        f"<li>{escape(c.message)} — about result <code>{escape(c.resource_id)}</code></li>"
+        for c in claims
+    )
+    return (
+        f"<h4>My results ({len(results)})</h4><table><thead><tr><th>Benchmark</th>"
+        "<th>Site</th><th>Flavor</th><th>Executed (UTC)</th><th>Tags</th><th>Id</th></tr>"
+        f"</thead><tbody>{rows}</tbody></table>"
+        f"<h4>My reports ({len(claims)})</h4><ul>{reports}</ul>"
+    )
+
+
+class MinePanel(pn.viewable.Viewer):
+    """The user's uploads (their tags can be changed) and reports."""
+
+    def __init__(self, submit, upload, **params) -> None:
+        super().__init__(**params)
+        refresh = pn.widgets.Button(label="Refresh")
+
+        async def load_mine(_event=None) -> None:
+            await submit.load_mine()
+
+        refresh.on_click(load_mine)
+        chosen = pn.widgets.Select(label="One of my results", options={}, width=520)
+        tags = pn.widgets.MultiChoice(label="Its tags", options={}, width=360)
+        save = pn.widgets.Button(label="Save its tags", color="primary")
+
+        def list_mine(*_events) -> None:
+            chosen.options = {
+                f"{r.benchmark.name} · {r.site.name} · {r.flavor.name} · "
+                f"{r.execution_datetime:%Y-%m-%d %H:%M} · {r.id[:8]}": r.id
+                for r in submit.my_results
+            }
+
+        def show_tags(*_events) -> None:
+            result = next((r for r in submit.my_results if r.id == chosen.value), None)
+            known = {t.id: t.name for t in upload.tags}
+            if result is not None:
+                known.update({t.id: t.name for t in result.tags})
+            tags.options = {html_label(name): tag_id for tag_id, name in known.items()}
+            tags.value = [t.id for t in result.tags] if result is not None else []
+
+        async def save_tags(_event) -> None:
+            if chosen.value:
+                await submit.retag(chosen.value, list(tags.value))
+
+        submit.param.watch(list_mine, "my_results")
+        upload.param.watch(show_tags, "tags")
+        chosen.param.watch(show_tags, "value")
+        save.on_click(save_tags)
+        self._layout = pn.Column(
+            pn.Row(chosen, tags, save),
+            pn.pane.Alert(
+                submit.param.message.rx.pipe(escape),
+                alert_type="info",
+                visible=submit.param.message.rx.bool(),
+            ),
+            refresh,
+            pn.pane.HTML(
+                pn.bind(mine_html, submit.param.my_results, submit.param.my_claims),
+                sizing_mode="stretch_width",
+            ),
+            sizing_mode="stretch_width",
+        )
+
+    def __panel__(self):
+        return self._layout
