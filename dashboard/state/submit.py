@@ -26,6 +26,8 @@ class SubmitState(ClientState):
     tried = param.String(default="", doc="What trying the schema on a sample result showed.")
     my_results = param.List(default=[], doc="The signed-in user's uploads.")
     my_claims = param.List(default=[], doc="The signed-in user's reports.")
+    pending = param.List(default=[], doc="Benchmarks and sites awaiting review: (kind, name).")
+    reports_on = param.List(default=[], doc="Reports against the result looked at.")
 
     @staticmethod
     def read_schema(text: str) -> tuple[dict | None, list[Problem]]:
@@ -96,6 +98,7 @@ class SubmitState(ClientState):
             return False
         review = "it is ready to use" if kind == "tag" else "it awaits an administrator's review"
         self.message = f"The {kind} {item.name} was submitted: {review}."
+        await self.load_pending()
         return True
 
     async def load_mine(self) -> None:
@@ -107,6 +110,27 @@ class SubmitState(ClientState):
             self.message = f"Could not load your results and reports: {error}"
             return
         self.param.update(my_results=results, my_claims=list(claims))
+
+    async def load_pending(self) -> None:
+        """The benchmarks and sites that await an administrator's review."""
+        try:
+            benchmarks = await self.client.benchmarks.all(status="on_review")
+            sites = await self.client.sites.all(status="on_review")
+        except APIError as error:
+            self.message = f"Could not load what awaits review: {error}"
+            return
+        self.pending = [("benchmark", b.name) for b in benchmarks] + [
+            ("site", s.name) for s in sites
+        ]
+
+    async def load_reports_on(self, result_id: str) -> None:
+        """The reports against one of the user's results."""
+        try:  # listed by status: the ones still under review, then the ones decided
+            pending = (await self.client.results.claims(result_id, status="on_review")).items
+            decided = (await self.client.results.claims(result_id)).items
+            self.reports_on = [*pending, *decided]
+        except APIError as error:
+            self.param.update(reports_on=[], message=f"Could not load its reports: {error}")
 
     async def retag(self, result_id: str, tag_ids: list[str]) -> bool:
         """Change the tags of one of the user's results."""

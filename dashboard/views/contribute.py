@@ -96,12 +96,21 @@ class ContributePanel(SessionView):
 
     def _forget(self, _event) -> None:
         self.upload.reset()
-        self.submit.param.update(message="", problems=[], tried="", my_results=[], my_claims=[])
+        self.submit.param.update(
+            message="",
+            problems=[],
+            tried="",
+            my_results=[],
+            my_claims=[],
+            pending=[],
+            reports_on=[],
+        )
 
     async def _registered(self, event) -> None:
         if event.new:
             await self.upload.start()
             await self.submit.load_mine()
+            await self.submit.load_pending()
 
 
 class ClaimPanel(SessionView):

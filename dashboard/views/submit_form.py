@@ -94,7 +94,17 @@ class SubmitPanel(pn.viewable.Viewer):
             title="A site, a flavor or a tag",
             sizing_mode="stretch_width",
         )
+        pending = pn.pane.HTML(
+            state.param.pending.rx.pipe(
+                lambda items: (
+                    "<p>Awaiting review: "
+                    + (", ".join(f"{kind} {escape(name)}" for kind, name in items) or "nothing")
+                    + "</p>"
+                )
+            )
+        )
         self._layout = pn.Column(
+            pending,
             benchmark,
             others,
             pn.pane.HTML(state.param.problems.rx.pipe(problems_html)),
@@ -160,6 +170,19 @@ class MinePanel(pn.viewable.Viewer):
             tags.options = {html_label(name): tag_id for tag_id, name in known.items()}
             tags.value = [t.id for t in result.tags] if result is not None else []
 
+        reports = pn.pane.HTML("", sizing_mode="stretch_width")
+
+        def show_reports(*_events) -> None:
+            items = "".join(f"<li>{escape(c.message)}</li>" for c in submit.reports_on)
+            reports.object = f"<p>Reports against it:</p><ul>{items}</ul>" if items else ""
+
+        async def load_reports(event) -> None:
+            if event.new:
+                await submit.load_reports_on(event.new)
+
+        submit.param.watch(show_reports, "reports_on")
+        chosen.param.watch(load_reports, "value")
+
         async def save_tags(_event) -> None:
             if chosen.value:
                 await submit.retag(chosen.value, list(tags.value))
@@ -170,6 +193,7 @@ class MinePanel(pn.viewable.Viewer):
         save.on_click(save_tags)
         self._layout = pn.Column(
             pn.Row(chosen, tags, save),
+            reports,
             pn.pane.Alert(
                 submit.param.message.rx.pipe(escape),
                 alert_type="info",

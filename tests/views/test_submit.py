@@ -100,3 +100,18 @@ async def test_an_image_the_service_cannot_find_is_said_in_words(forms):
     assert not await forms.submit_benchmark(*args)
     assert forms.message.startswith("The service refused the benchmark: ")
     assert "not found" in forms.message
+
+
+async def test_what_awaits_review_is_listed_and_reports_on_my_results_are_shown(forms):
+    assert await forms.submit(
+        "site", lambda: forms.client.sites.create(name="PENDING", address="x")
+    )
+    assert ("site", "PENDING") in forms.pending
+    await forms.load_mine()
+    mine = forms.my_results[0]
+    bob = PerfClient(forms.client.base_url, DemoTokens("bob"))
+    await bob.users.register()
+    await bob.results.claim(mine.id, "Looks ten times too fast")
+    await forms.load_reports_on(mine.id)
+    assert [c.message for c in forms.reports_on] == ["Looks ten times too fast"]
+    await bob.aclose()

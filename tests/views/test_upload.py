@@ -177,9 +177,10 @@ async def test_no_flavor_chosen_is_refused_in_the_session(form):
             json={"code": 422, "status": "Unprocessable Entity", "errors": {"error": "odd"}},
         ),
         lambda request: httpx.Response(500, json={"code": 500}),
-        lambda request: httpx.ConnectError("connection reset"),
+        lambda request: httpx.ConnectError("connection refused"),
+        lambda request: httpx.ReadTimeout("no answer"),
     ],
-    ids=["422", "500", "connection-lost"],
+    ids=["422", "500", "connection-refused", "timeout-before-storing"],
 )
 async def test_a_failed_upload_keeps_the_form_filled_in(form, fault):
     form.transport.fault = lambda request: fault(request) if request.method == "POST" else None
