@@ -4,8 +4,11 @@ from __future__ import annotations
 
 from html import escape
 
+import pandas as pd
 import panel as pn
+from bokeh.models.widgets.tables import DateFormatter
 
+from ..frames import TABLE_TITLES, results_frame, table_frame
 from .explore_filters import html_label
 from .upload_form import named
 
@@ -120,24 +123,18 @@ class SubmitPanel(pn.viewable.Viewer):
         return self._layout
 
 
-def mine_html(results, claims) -> str:
-    """The user's uploads and reports, escaped."""
-    rows = "".join(
-        f"<tr><td>{escape(r.benchmark.name)}</td><td>{escape(r.site.name)}</td>"
-        f"<td>{escape(r.flavor.name)}</td><td>{r.execution_datetime:%Y-%m-%d %H:%M}</td>"
-        f"<td>{escape(', '.join(t.name for t in r.tags))}</td><td><code>{r.id}</code></td></tr>"
-        for r in results
-    )
+def mine_frame(results) -> pd.DataFrame:
+    """The user's uploads as the explorer's table shows results (without JSON columns)."""
+    return table_frame(results_frame(results), [], benchmark_chosen=False)
+
+
+def claims_html(claims) -> str:
+    """The user's reports, escaped."""
     reports = "".join(
         f"<li>{escape(c.message)} — about result <code>{escape(c.resource_id)}</code></li>"
         for c in claims
     )
-    return (
-        f"<h4>My results ({len(results)})</h4><table><thead><tr><th>Benchmark</th>"
-        "<th>Site</th><th>Flavor</th><th>Executed (UTC)</th><th>Tags</th><th>Id</th></tr>"
-        f"</thead><tbody>{rows}</tbody></table>"
-        f"<h4>My reports ({len(claims)})</h4><ul>{reports}</ul>"
-    )
+    return f"<h4>My reports ({len(claims)})</h4><ul>{reports}</ul>"
 
 
 class MinePanel(pn.viewable.Viewer):
@@ -200,10 +197,18 @@ class MinePanel(pn.viewable.Viewer):
                 visible=submit.param.message.rx.bool(),
             ),
             refresh,
-            pn.pane.HTML(
-                pn.bind(mine_html, submit.param.my_results, submit.param.my_claims),
+            pn.widgets.Tabulator(
+                submit.param.my_results.rx.pipe(mine_frame),
+                pagination="remote",
+                page_size=20,
+                disabled=True,
+                show_index=False,
+                hidden_columns=["id"],
+                titles=TABLE_TITLES,
+                formatters={"execution_datetime": DateFormatter(format="%Y-%m-%d %H:%M")},
                 sizing_mode="stretch_width",
             ),
+            pn.pane.HTML(submit.param.my_claims.rx.pipe(claims_html)),
             sizing_mode="stretch_width",
         )
 

@@ -93,6 +93,9 @@ async def test_my_results_tags_are_changed_from_the_list(fresh_sandbox):
     await submit.load_mine()
     chosen = next(w for w in panel.__panel__().select(pn.widgets.Select))
     tags = next(w for w in panel.__panel__().select(pn.widgets.MultiChoice))
+    (table,) = panel.__panel__().select(pn.widgets.Tabulator)
+    assert len(table.value) == len(submit.my_results) > 0
+    assert set(table.value["id"]) == {r.id for r in submit.my_results}
     result = submit.my_results[0]
     chosen.value = result.id
     assert tags.value == [t.id for t in result.tags]
