@@ -72,6 +72,7 @@ def test_register_upload_with_a_new_tag_find_it_and_report_another_result(
     page.get_by_role("link", name="Open the uploaded results in the explorer").click()
     expect(page.get_by_text(re.compile(r"^1 of \d+ results match"))).to_be_visible(timeout=30_000)
     table = explore_table(page)
+    table.scroll_into_view_if_needed()  # Tabulator draws its rows once it is in view
     expect(table.locator(".tabulator-cell[tabulator-field=tags]")).to_have_text(["bob-browser-run"])
     expect(table).to_contain_text("9,876.5")
 

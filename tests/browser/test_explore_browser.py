@@ -37,7 +37,7 @@ def test_a_benchmark_a_json_filter_and_the_shared_link(page, dashboard_url):
     chooser = page.locator(".bk-input-group", has_text="Benchmark").locator("select:visible")
     chooser.select_option(label=chooser.locator("option", has_text=name).first.inner_text())
     expect(page.get_by_text(f"{total} of {total} results match")).to_be_visible(timeout=30_000)
-    headers = page.locator(".tabulator", has_text="Executed (UTC)").locator(".tabulator-col-title")
+    headers = explore_table(page).locator(".tabulator-col-title")
     expect(headers.filter(has_text="score")).to_have_count(1)  # a suggested schema column
 
     field = page.locator(".bk-input-group", has_text="Field").locator("select")
@@ -152,7 +152,7 @@ def test_a_box_selection_in_the_plot_picks_table_rows_and_ticked_rows_are_ringed
         return count
 
     assert 0 < inside(-1) <= picked <= inside(1) < total
-    rows = page.locator(".tabulator", has_text="Executed (UTC)").locator(".tabulator-row")
+    rows = explore_table(page).locator(".tabulator-row")
     shown = rows.filter(has=page.locator("[tabulator-field=execution_datetime]"))
     expect(shown).to_have_count(min(picked, 25))
 
@@ -199,8 +199,9 @@ def widget(page, label: str):
 
 
 def explore_table(page):
+    """The explorer's results table (the visible one: "My results" looks alike)."""
     return (
-        page.locator(".tabulator")
+        page.locator(".tabulator:visible")
         .filter(has_text="Executed (UTC)")
         .filter(has_not_text="Uploaded (UTC)")
     )
@@ -262,6 +263,7 @@ def test_hostile_text_from_the_api_stays_text_in_every_explorer_widget(page, das
         columns.locator(".choices__item--choice", has_text=HOSTILE_TAG).click()
         page.keyboard.press("Escape")
     table = explore_table(page)
+    table.scroll_into_view_if_needed()  # Tabulator draws its rows once it is in view
     expect(table.locator(".tabulator-col-title", has_text=HOSTILE_TAG)).to_have_count(1)
     row = table.locator(".tabulator-row").filter(
         has=page.locator(".tabulator-cell", has_text=HOSTILE_VALUE)
