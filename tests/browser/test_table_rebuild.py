@@ -12,36 +12,35 @@ import re
 
 from playwright.sync_api import expect
 
-REBUILD_WHILE_ROWS_CHANGE = """() => {
-  const view = Bokeh.index.query_one(
-    (v) => v.model.type.endsWith("DataTabulator") && v.el.offsetParent !== null
-      && v.model.source.data.id !== undefined && v.model.source.data.id.length > 1
-  );
-  const before = view.model.source.data;
-  const reversed = {};
-  for (const [column, values] of Object.entries(before)) {
-    reversed[column] = Array.from(values).reverse();
-  }
-  view.render();  // the table is being built from here until Tabulator says it is built
-  view.model.source.setv({data: reversed}, {silent: true});
-  view.model.source.properties.data.change.emit();  // new rows while it builds
-  return {first: String(before.id[0]), last: String(before.id[before.id.length - 1])};
-}"""
+EXPLORER_TABLE = """() => Bokeh.index.query_one(
+  (v) => v.model.type.endsWith("DataTabulator") && v.el.offsetParent !== null
+    && v.model.source.data.id !== undefined && v.model.source.data.id.length > 1
+)"""
 
-FIRST_ROW_ID = """() => {
-  const view = Bokeh.index.query_one(
-    (v) => v.model.type.endsWith("DataTabulator") && v.el.offsetParent !== null
-      && v.model.source.data.id !== undefined && v.model.source.data.id.length > 1
-  );
-  const rows = view.tabulator.getRows("visible");
+REBUILD_WHILE_ROWS_CHANGE = f"""() => {{
+  const view = ({EXPLORER_TABLE})();
+  const before = view.model.source.data;
+  const reversed = {{}};
+  for (const [column, values] of Object.entries(before)) {{
+    reversed[column] = Array.from(values).reverse();
+  }}
+  view.render();  // the table is being built from here until Tabulator says it is built
+  view.model.source.setv({{data: reversed}}, {{silent: true}});
+  view.model.source.properties.data.change.emit();  // new rows while it builds
+  return {{first: String(before.id[0]), last: String(before.id[before.id.length - 1])}};
+}}"""
+
+FIRST_ROW_ID = f"""() => {{
+  const rows = ({EXPLORER_TABLE})().tabulator.getRows("visible");
   return rows.length ? String(rows[0].getData().id) : null;
-}"""
+}}"""
 
 
 def test_rows_that_change_while_the_table_is_built_are_shown(page, dashboard_url):
     page.goto(dashboard_url)
     expect(page.get_by_text(re.compile(r"\d+ of \d+ results match"))).to_be_visible(timeout=30_000)
-    page.locator(".tabulator-row").first.wait_for()
+    page.wait_for_function(f"({EXPLORER_TABLE})() !== null", timeout=30_000)
+    page.wait_for_function(f"({FIRST_ROW_ID})() !== null", timeout=30_000)
     ids = page.evaluate(REBUILD_WHILE_ROWS_CHANGE)
     assert ids["first"] != ids["last"]
     page.wait_for_function(f"({FIRST_ROW_ID})() === {ids['last']!r}", timeout=10_000)
