@@ -14,10 +14,12 @@ from dashboard.api import PerfClient, TokenSource
 from dashboard.config import resolve_api
 from dashboard.identity import DemoTokens
 from dashboard.state import SessionState
+from dashboard.state.admin import AdminQueue
 from dashboard.state.explorer import ExplorerState
 from dashboard.state.submit import SubmitState
 from dashboard.state.upload import UploadState
 from dashboard.views import AppShell
+from dashboard.views.admin import AdminPanel
 from dashboard.views.contribute import ClaimPanel, ContributePanel
 from dashboard.views.explorer import ResultsExplorer
 
@@ -56,7 +58,12 @@ def create_app(
     submit = SubmitState(client=client)
     contribute = ContributePanel(state=state, upload=upload, submit=submit)
     explorer.main.append(ClaimPanel(state=state, explorer=explorer))
-    shell = AppShell(state=state, explorer=explorer, contribute=contribute)
+    shell = AppShell(
+        state=state,
+        explorer=explorer,
+        contribute=contribute,
+        admin=lambda: AdminPanel(AdminQueue(client=client)),
+    )
 
     def end_session(_context) -> None:
         # work still under way would only meet a closed client
@@ -64,6 +71,7 @@ def create_app(
         explorer.state.stop()
         upload.stop()
         submit.stop()
+        shell.close()
         _close_later(client)
 
     pn.state.on_session_destroyed(end_session)

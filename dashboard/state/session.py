@@ -63,6 +63,9 @@ class SessionState(ClientState):
     signed_in = param.Boolean(default=False, doc="Whether a token is sent with requests.")
     registered = param.Boolean(default=False, doc="Whether the signed-in user has registered.")
     admin = param.Boolean(default=False, doc="Whether the signed-in user is an administrator.")
+    checks = param.Integer(
+        default=0, doc="How many times who is signed in was asked (at start, on each switch)."
+    )
     connection = param.Selector(
         default="connecting",
         objects=["connecting", "connected", "failing", "unreachable"],
@@ -151,7 +154,13 @@ class SessionState(ClientState):
                 signed_in = False
             if signed_in:
                 admin = await self.client.users.try_admin()
-        self.param.update(signed_in=signed_in, user=user, registered=user is not None, admin=admin)
+        self.param.update(
+            signed_in=signed_in,
+            user=user,
+            registered=user is not None,
+            admin=admin,
+            checks=self.checks + 1,
+        )
 
     async def _load_latest(self) -> None:
         page = await self.client.results.list(sort_by="-upload_datetime", per_page=20)

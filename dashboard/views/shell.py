@@ -156,6 +156,10 @@ class AppShell(SessionView):
 
     explorer = param.Parameter(default=None, doc="The results explorer's view, if any.")
     contribute = param.Parameter(default=None, doc="The contributor's view, if any.")
+    admin = param.Callable(
+        default=None,
+        doc="Builds the Admin tab's view; called only for an administrator's session.",
+    )
 
     def __init__(self, **params) -> None:
         super().__init__(**params)
@@ -171,6 +175,12 @@ class AppShell(SessionView):
         if self.explorer is not None:
             tabs.insert(0, ("Explore", self.explorer))
         self.tabs = pn.Tabs(*tabs, dynamic=False, sizing_mode="stretch_width")
+        self.admin_view = None  # built for administrators only, dropped when that changes
+        self._admin_tab: pn.Column | None = None
+        self._admin_for: tuple | None = None
+        # another identity: its Admin tab goes at once; the next check says whether to build one
+        self.state.param.watch(lambda _event: self._drop_admin(), "identity")
+        self.state.param.watch(self._identity_checked, "checks")
         self._layout = pn.Column(
             self.connection,
             self.identity,
@@ -178,6 +188,50 @@ class AppShell(SessionView):
             self.tabs,
             sizing_mode="stretch_width",
         )
+
+    async def _identity_checked(self, *_events) -> None:
+        state = self.state
+        admin_for = (state.identity, state.user.sub if state.user else None)
+        if not state.admin or self.admin is None:
+            admin_for = None
+        if admin_for == self._admin_for:
+            return
+        self._drop_admin()
+        self._admin_for = admin_for
+        if admin_for is None:
+            return
+        view = self.admin_view = self.admin()
+        self._admin_tab = pn.Column(view, sizing_mode="stretch_width")
+        self.tabs.append((self._admin_title(), self._admin_tab))
+        view.queue.param.watch(self._retitle_admin, "pending")
+        await view.queue.load()
+
+    def _admin_title(self) -> str:
+        view = self.admin_view
+        pending = view.queue.pending if view is not None else 0
+        return f"Admin ({pending} pending)" if pending else "Admin"
+
+    def _retitle_admin(self, *_events) -> None:
+        # A rendered tab keeps its title: the tab is replaced by a new wrapper of the
+        # same view to show the new count.
+        if self._admin_tab is None or self._admin_tab not in self.tabs.objects:
+            return
+        index = self.tabs.objects.index(self._admin_tab)
+        self._admin_tab = pn.Column(self.admin_view, sizing_mode="stretch_width")
+        self.tabs[index] = (self._admin_title(), self._admin_tab)
+
+    def _drop_admin(self) -> None:
+        """Remove the Admin tab and everything behind it (another identity now)."""
+        if self.admin_view is not None:
+            self.admin_view.queue.stop()
+        if self._admin_tab is not None and self._admin_tab in self.tabs.objects:
+            self.tabs.active = 0
+            self.tabs.remove(self._admin_tab)
+        self.admin_view = self._admin_tab = self._admin_for = None
+
+    def close(self) -> None:
+        """Stop the work of the parts this shell built itself (the session is ending)."""
+        self._drop_admin()
 
     def template(self) -> pn.template.BaseTemplate:
         """The shell in a page template, for ``panel serve``."""

@@ -1,0 +1,356 @@
+"""The administrators' review queue: submissions, claims, edits, and what was done.
+
+Every item carries what a reviewer needs to decide without leaving the page: for a
+submission the item itself (a benchmark's schema, a flavor's site) and who sent it
+when; for a claim the claimed result in full and where it sits among the other
+results of its benchmark. Each action is told apart: one that fails leaves its item
+in the queue and says why, and the queue is reloaded after every action.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+import param
+
+from ..api import (
+    APIError,
+    Benchmark,
+    Claim,
+    Flavor,
+    Forbidden,
+    JsonFilter,
+    NotFound,
+    Result,
+    Site,
+    Submit,
+    Tag,
+)
+from ..fields import MISSING, lookup
+from ..schema import flatten_schema
+from .tasks import ClientState
+
+#: The kinds of submissions, in the order the queue groups them.
+KINDS = ("benchmark", "site", "flavor")
+#: How many numeric fields a claim's comparison looks at when the schema suggests none.
+COMPARED_FIELDS = 3
+
+
+@dataclass(frozen=True)
+class Submission:
+    """A benchmark, site or flavor awaiting review, with what a reviewer needs."""
+
+    kind: str
+    item: Benchmark | Site | Flavor
+    submitted: datetime | None
+    uploader: str
+    site: Site | None = None  # a flavor's site
+
+    @property
+    def id(self) -> str:
+        return self.item.id
+
+    @property
+    def name(self) -> str:
+        if isinstance(self.item, Flavor) and self.site is not None:
+            return f"{self.item.name} (at {self.site.name})"
+        return self.item.name
+
+    @property
+    def label(self) -> str:
+        return f"{self.kind} {self.name}"
+
+
+@dataclass(frozen=True)
+class Standing:
+    """Where a claimed result's value sits among the other results of its benchmark."""
+
+    path: str
+    value: float
+    lower: int
+    others: int
+
+    @property
+    def percentile(self) -> float:
+        return 100.0 * self.lower / self.others if self.others else float("nan")
+
+
+@dataclass(frozen=True)
+class ClaimCase:
+    """A claim and the result it is about (None if the service no longer has it)."""
+
+    claim: Claim
+    result: Result | None
+    standings: tuple[Standing, ...] = ()
+
+    @property
+    def id(self) -> str:
+        return self.claim.id
+
+    @property
+    def label(self) -> str:
+        if self.result is None:
+            return f"the claim on result {self.claim.resource_id}"
+        r = self.result
+        return f"the claim on {r.benchmark.name} at {r.site.name} / {r.flavor.name}"
+
+
+@dataclass(frozen=True)
+class Action:
+    """One thing an administrator did in this session, and how it went."""
+
+    what: str
+    ok: bool
+    outcome: str
+    when: datetime = field(default_factory=lambda: datetime.now(UTC))
+
+
+def waited(since: datetime | None, now: datetime | None = None) -> str:
+    """How long something has waited, in words: ``3 days``, ``5 hours``, ``just now``."""
+    if since is None:
+        return "unknown"
+    seconds = ((now or datetime.now(UTC)) - since).total_seconds()
+    for unit, size in (("day", 86_400), ("hour", 3_600), ("minute", 60)):
+        if seconds >= size:
+            count = int(seconds // size)
+            return f"{count} {unit}{'s' if count != 1 else ''}"
+    return "just now"
+
+
+def compared_fields(benchmark: Benchmark) -> list[str]:
+    """The numeric fields a claimed result is compared on: the suggested ones, else a few."""
+    numeric = [f for f in flatten_schema(benchmark.json_schema) if f.numeric]
+    suggested = [f.path for f in numeric if f.suggested]
+    return suggested or [f.path for f in numeric[:COMPARED_FIELDS]]
+
+
+class AdminQueue(ClientState):
+    """What awaits review, the handled claims, the editable catalog and this session's actions."""
+
+    submissions = param.List(default=[], item_type=Submission, doc="Pending, oldest first.")
+    claims = param.List(default=[], item_type=ClaimCase, doc="Claims under review, oldest first.")
+    handled = param.List(default=[], item_type=ClaimCase, doc="Claims that were upheld.")
+    sites = param.List(default=[], item_type=Site, doc="Every site (approved or pending).")
+    flavors = param.List(default=[], item_type=Flavor, doc="The flavors of the edited site.")
+    tags = param.List(default=[], item_type=Tag, doc="Every tag.")
+    actions = param.List(default=[], item_type=Action, doc="What was done here, newest first.")
+    pending = param.Integer(default=0, doc="Submissions and claims awaiting review.")
+    problem = param.String(default="", doc="Why the queue could not be loaded, in words.")
+    message = param.String(default="", doc="What the last action did.")
+
+    # ----------------------------------------------------------------- loading
+
+    async def load(self) -> None:
+        """Load the queues and the catalog (one piece of work; a newer load supersedes)."""
+        await self._work.run(self._load())
+
+    async def _load(self) -> None:
+        try:
+            submissions, claims = await asyncio.gather(self._submissions(), self._claims())
+            sites, tags = await asyncio.gather(self._all_sites(), self.client.tags.all())
+        except APIError as error:
+            self.problem = self._refusal(error, "load the review queue")
+            return
+        self.param.update(
+            submissions=submissions,
+            claims=claims,
+            sites=sites,
+            tags=sorted(tags, key=lambda t: t.name.lower()),
+            pending=len(submissions) + len(claims),
+            problem="",
+        )
+
+    async def load_handled(self) -> None:
+        """The claims administrators upheld (their results stay hidden)."""
+        try:
+            claims = await self.client.reports.all_claims(status="approved")
+            self.handled = await asyncio.gather(*(self._case(c, compare=False) for c in claims))
+        except APIError as error:
+            self.problem = self._refusal(error, "load the handled claims")
+
+    async def load_flavors(self, site_id: str) -> None:
+        """The flavors of one site, approved and pending, for the editor."""
+        try:
+            approved = await self.client.flavors.all(site_id)
+            pending = await self.client.flavors.all(site_id, status="on_review")
+        except APIError as error:
+            self.message = f"Could not load the site's flavors: {error}"
+            return
+        self.flavors = sorted([*approved, *pending], key=lambda f: f.name.lower())
+
+    async def _all_sites(self) -> list[Site]:
+        approved, pending = await asyncio.gather(
+            self.client.sites.all(), self.client.sites.all(status="on_review")
+        )
+        return sorted([*approved, *pending], key=lambda s: s.name.lower())
+
+    async def _submissions(self) -> list[Submission]:
+        submits = await self.client.reports.all_submits()
+        found = await asyncio.gather(
+            *(self._submission(s) for s in submits if s.resource_type in KINDS)
+        )
+        ordered = [s for s in found if s is not None]
+        ordered.sort(
+            key=lambda s: (KINDS.index(s.kind), s.submitted or datetime.min.replace(tzinfo=UTC))
+        )
+        return ordered
+
+    async def _submission(self, submit: Submit) -> Submission | None:
+        kind, item_id = submit.resource_type, submit.resource_id
+        try:
+            if kind == "benchmark":
+                item, site = await self.client.benchmarks.get(item_id), None
+            elif kind == "site":
+                item, site = await self.client.sites.get(item_id), None
+            else:
+                item, site = await asyncio.gather(
+                    self.client.flavors.get(item_id), self.client.flavors.site(item_id)
+                )
+        except NotFound:  # reviewed meanwhile (another administrator)
+            return None
+        uploader = submit.uploader.email if submit.uploader else "unknown"
+        return Submission(kind, item, submit.upload_datetime, uploader, site)
+
+    async def _claims(self) -> list[ClaimCase]:
+        claims = await self.client.reports.all_claims(
+            status="on_review", sort_by="+upload_datetime"
+        )
+        return list(await asyncio.gather(*(self._case(c) for c in claims)))
+
+    async def _case(self, claim: Claim, *, compare: bool = True) -> ClaimCase:
+        try:
+            result = await self.client.results.get(claim.resource_id)
+        except NotFound:
+            return ClaimCase(claim, None)
+        standings = await self._standings(result) if compare else ()
+        return ClaimCase(claim, result, standings)
+
+    async def _standings(self, result: Result) -> tuple[Standing, ...]:
+        """The result's percentile on each compared field, counted by the API itself."""
+        benchmark_id = result.benchmark.id
+        values = {}
+        for path in compared_fields(result.benchmark):
+            value = lookup(result.json, path)
+            if (
+                value is not MISSING
+                and isinstance(value, int | float)
+                and not isinstance(value, bool)
+            ):
+                values[path] = value
+        if not values:
+            return ()
+
+        async def count(*filters: JsonFilter) -> int:
+            page = await self.client.results.list(
+                benchmark_id=benchmark_id, filters=list(filters), per_page=1
+            )
+            return page.total
+
+        async def standing(path: str, value: float) -> Standing:
+            # a claimed result is out of the lists: these are the *other* results
+            lower, others = await asyncio.gather(count(JsonFilter(path, "<", value)), count())
+            return Standing(path, value, lower, others)
+
+        return tuple(await asyncio.gather(*(standing(p, v) for p, v in values.items())))
+
+    # ----------------------------------------------------------------- actions
+
+    async def review(self, items: Sequence[Submission], *, approve: bool) -> None:
+        """Approve (public from now on) or reject (deleted) submissions, one by one."""
+        verb = "approve" if approve else "reject"
+
+        def call(item: Submission) -> Awaitable[None]:
+            resource = {
+                "benchmark": self.client.benchmarks,
+                "site": self.client.sites,
+                "flavor": self.client.flavors,
+            }[item.kind]
+            return resource.approve(item.id) if approve else resource.reject(item.id)
+
+        await self._act([(f"{verb.capitalize()} {i.label}", lambda i=i: call(i)) for i in items])
+
+    async def decide(self, cases: Sequence[ClaimCase], *, uphold: bool) -> None:
+        """Approve claims (their results stay hidden) or reject them (shown again)."""
+        reports = self.client.reports
+        work = [
+            (
+                f"{'Approve' if uphold else 'Reject'} {c.label}",
+                lambda c=c: (reports.approve_claim if uphold else reports.reject_claim)(c.id),
+            )
+            for c in cases
+        ]
+        await self._act(work)
+        if self.handled:
+            await self.load_handled()
+
+    async def save_site(self, site: Site, name: str, address: str, description: str) -> bool:
+        """Change a site's name, address and description."""
+        return await self._save(
+            f"Edit site {site.name}",
+            lambda: self.client.sites.update(
+                site.id, name=name.strip(), address=address.strip(), description=description.strip()
+            ),
+            required={"name": name, "address": address},
+        )
+
+    async def save_flavor(self, flavor: Flavor, name: str, description: str) -> bool:
+        """Change a flavor's name and description."""
+        return await self._save(
+            f"Edit flavor {flavor.name}",
+            lambda: self.client.flavors.update(
+                flavor.id, name=name.strip(), description=description.strip()
+            ),
+            required={"name": name},
+        )
+
+    async def save_tag(self, tag: Tag, name: str, description: str) -> bool:
+        """Rename a tag or change its description."""
+        return await self._save(
+            f"Edit tag {tag.name}",
+            lambda: self.client.tags.update(
+                tag.id, name=name.strip(), description=description.strip()
+            ),
+            required={"name": name},
+        )
+
+    async def _save(
+        self, what: str, call: Callable[[], Awaitable[object]], required: dict[str, str]
+    ) -> bool:
+        missing = [name for name, value in required.items() if not value.strip()]
+        if missing:
+            self.message = f"Not saved: the {' and the '.join(missing)} cannot be empty."
+            return False
+        return await self._act([(what, call)])
+
+    async def _act(self, work: list[tuple[str, Callable[[], Awaitable[object]]]]) -> bool:
+        """Run actions one after the other, record each, then reload the queue."""
+        done: list[Action] = []
+        for what, call in work:
+            try:
+                await call()
+            except APIError as error:
+                done.append(Action(what, False, self._refusal(error, what.lower())))
+            else:
+                done.append(Action(what, True, "done"))
+        failed = [a for a in done if not a.ok]
+        self.actions = [*reversed(done), *self.actions]
+        if failed:
+            self.message = " ".join(f"{a.what}: {a.outcome}" for a in failed)
+        else:
+            self.message = f"Done: {'; '.join(a.what for a in done)}."
+        await self._load()
+        return not failed
+
+    @staticmethod
+    def _refusal(error: APIError, doing: str) -> str:
+        if isinstance(error, Forbidden):
+            return (
+                f"The service refused to {doing}: this identity is not an administrator "
+                f"there (403). {error}"
+            )
+        if isinstance(error, NotFound):
+            return f"Could not {doing}: it is no longer there (reviewed meanwhile?). {error}"
+        return f"Could not {doing}: {error}"
