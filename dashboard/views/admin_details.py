@@ -177,6 +177,13 @@ def result_html(result: Result) -> str:
     return _rows(pairs)
 
 
+def ordinal(number: int) -> str:
+    """1st, 2nd, 3rd, 4th, 11th, 12th, 13th, 21st…"""
+    if 10 <= number % 100 <= 20:
+        return f"{number}th"
+    return f"{number}{ {1: 'st', 2: 'nd', 3: 'rd'}.get(number % 10, 'th') }"
+
+
 def standings_html(case: ClaimCase) -> str:
     """How the claimed result compares with the other results of its benchmark."""
     if case.result is None:
@@ -185,7 +192,7 @@ def standings_html(case: ClaimCase) -> str:
         return "<p>Its benchmark has no numeric fields to compare it on.</p>"
     rows = "".join(
         f"<tr><td><code>{escape(s.path)}</code></td><td>{s.value:,.6g}</td>"
-        f"<td>{s.percentile:.0f}th percentile</td>"
+        f"<td>{ordinal(round(s.percentile))} percentile</td>"
         f"<td>{s.lower:,} of {s.others:,} other results are lower</td></tr>"
         for s in case.standings
     )

@@ -24,17 +24,23 @@ class CatalogEditor(pn.viewable.Viewer):
         self.site = pn.widgets.Select(label="Site", options={}, width=320)
         self.site_name = pn.widgets.TextInput(label="Name")
         self.site_address = pn.widgets.TextInput(label="Address")
-        self.site_description = pn.widgets.TextAreaInput(label="Description", height=60)
+        self.site_description = pn.widgets.TextAreaInput(
+            label="Description", height=80, sizing_mode="stretch_width"
+        )
         save_site = pn.widgets.Button(label="Save the site", color="primary")
         save_site.on_click(self._save_site)
         self.flavor = pn.widgets.Select(label="Flavor of the site", options={}, width=320)
         self.flavor_name = pn.widgets.TextInput(label="Name")
-        self.flavor_description = pn.widgets.TextAreaInput(label="Description", height=60)
+        self.flavor_description = pn.widgets.TextAreaInput(
+            label="Description", height=80, sizing_mode="stretch_width"
+        )
         save_flavor = pn.widgets.Button(label="Save the flavor", color="primary")
         save_flavor.on_click(self._save_flavor)
         self.tag = pn.widgets.Select(label="Tag", options={}, width=320)
         self.tag_name = pn.widgets.TextInput(label="Name")
-        self.tag_description = pn.widgets.TextAreaInput(label="Description", height=60)
+        self.tag_description = pn.widgets.TextAreaInput(
+            label="Description", height=80, sizing_mode="stretch_width"
+        )
         save_tag = pn.widgets.Button(label="Save the tag", color="primary")
         save_tag.on_click(self._save_tag)
 

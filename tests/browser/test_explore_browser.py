@@ -6,6 +6,7 @@ import re
 from datetime import UTC, datetime
 
 import httpx
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from playwright.sync_api import expect
 
 
@@ -198,6 +199,20 @@ def widget(page, label: str):
     )
 
 
+def choose(multi_choice, text: str) -> None:
+    """Pick an option of a MultiChoice by its text (its list opens on a click)."""
+    option = multi_choice.locator(".choices__item--choice", has_text=text)
+    for _ in range(5):  # a click while the page is still busy may not open the list
+        multi_choice.locator(".choices").click()
+        try:
+            option.wait_for(state="visible", timeout=5_000)
+            break
+        except PlaywrightTimeout:
+            multi_choice.page.keyboard.press("Escape")
+    option.click()
+    multi_choice.page.keyboard.press("Escape")
+
+
 def explore_table(page):
     """The explorer's results table (the visible one: "My results" looks alike)."""
     return (
@@ -220,9 +235,7 @@ def test_hostile_text_from_the_api_stays_text_in_every_explorer_widget(page, das
 
     # The tag facet lists the tag as text, and choosing it filters.
     tags = widget(page, "Tags")
-    tags.locator(".choices").click()
-    tags.locator(".choices__item--choice", has_text=f"{HOSTILE_TAG} ({len(tagged)})").click()
-    page.keyboard.press("Escape")
+    choose(tags, f"{HOSTILE_TAG} ({len(tagged)})")
     expect(page.get_by_text(re.compile(rf"^{len(tagged)} of \d+ results match"))).to_be_visible(
         timeout=15_000
     )
@@ -259,9 +272,7 @@ def test_hostile_text_from_the_api_stays_text_in_every_explorer_widget(page, das
     expect(columns.locator(".choices__list--multiple .choices__item")).not_to_have_count(0)
     chosen = columns.locator(".choices__item--selectable").filter(has_text=HOSTILE_TAG)
     if not chosen.count():  # not among the default columns: choose it
-        columns.locator(".choices").click()
-        columns.locator(".choices__item--choice", has_text=HOSTILE_TAG).click()
-        page.keyboard.press("Escape")
+        choose(columns, HOSTILE_TAG)
     table = explore_table(page)
     table.scroll_into_view_if_needed()  # Tabulator draws its rows once it is in view
     expect(table.locator(".tabulator-col-title", has_text=HOSTILE_TAG)).to_have_count(1)

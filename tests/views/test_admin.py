@@ -11,6 +11,7 @@ from bokeh.document import Document
 
 from dashboard.api import PerfClient
 from dashboard.app import create_app
+from dashboard.fields import lookup
 from dashboard.identity import DemoTokens
 from dashboard.state.admin import AdminQueue
 
@@ -146,6 +147,11 @@ async def test_the_admin_upholds_one_claim_and_drops_another(fresh_sandbox):
     assert upheld.result.id not in shown() and dropped.result.id not in shown()
     detail = view._claim_detail({"id": upheld.id})
     assert "percentile" in detail.objects[0].object  # how it compares with the others
+    standing = upheld.standings[0]
+    assert standing.others == len(shown())  # counted among the results everyone sees
+    others = public(url, "/results", benchmark_id=benchmark_id)
+    lower = [r for r in others if lookup(r["json"], standing.path) < standing.value]
+    assert standing.lower == len(lower)
 
     view.claims.selection = [list(view.claims.value["id"]).index(upheld.id)]
     next(
