@@ -85,6 +85,8 @@ class ClaimCase:
     claim: Claim
     result: Result | None
     standings: tuple[Standing, ...] = ()
+    #: Why there is no comparison, when there is none.
+    unstated: str = ""
 
     @property
     def id(self) -> str:
@@ -141,6 +143,11 @@ class AdminQueue(ClientState):
     problem = param.String(default="", doc="Why the queue could not be loaded, in words.")
     message = param.String(default="", doc="What the last action did.")
 
+    def __init__(self, client, **params) -> None:
+        super().__init__(client, **params)
+        self._stopped = False
+        self._flavors_of = ""
+
     # ----------------------------------------------------------------- loading
 
     async def load(self) -> None:
@@ -167,19 +174,31 @@ class AdminQueue(ClientState):
         """The claims administrators upheld (their results stay hidden)."""
         try:
             claims = await self.client.reports.all_claims(status="approved")
-            self.handled = await asyncio.gather(*(self._case(c, compare=False) for c in claims))
+            self.handled = list(
+                await asyncio.gather(*(self._case(c, compare=False) for c in claims))
+            )
         except APIError as error:
             self.problem = self._refusal(error, "load the handled claims")
 
     async def load_flavors(self, site_id: str) -> None:
-        """The flavors of one site, approved and pending, for the editor."""
+        """The flavors of one site, approved and pending, for the editor.
+
+        Only the answer for the site asked last is kept: choosing A then B never shows
+        A's flavors under B.
+        """
+        self._flavors_of = site_id
+        self.flavors = []
         try:
-            approved = await self.client.flavors.all(site_id)
-            pending = await self.client.flavors.all(site_id, status="on_review")
+            approved, pending = await asyncio.gather(
+                self.client.flavors.all(site_id),
+                self.client.flavors.all(site_id, status="on_review"),
+            )
         except APIError as error:
-            self.message = f"Could not load the site's flavors: {error}"
+            if self._flavors_of == site_id:
+                self.message = f"Could not load the site's flavors: {error}"
             return
-        self.flavors = sorted([*approved, *pending], key=lambda f: f.name.lower())
+        if self._flavors_of == site_id:
+            self.flavors = sorted([*approved, *pending], key=lambda f: f.name.lower())
 
     async def _all_sites(self) -> list[Site]:
         approved, pending = await asyncio.gather(
@@ -225,7 +244,18 @@ class AdminQueue(ClientState):
             result = await self.client.results.get(claim.resource_id)
         except NotFound:
             return ClaimCase(claim, None)
-        standings = await self._standings(result) if compare else ()
+        if not compare:
+            return ClaimCase(
+                claim, result, unstated="Handled claims are listed without comparison."
+            )
+        try:
+            standings = await self._standings(result)
+        except APIError as error:  # one claim's comparison never holds up the queue
+            return ClaimCase(claim, result, unstated=f"The comparison could not be made: {error}")
+        if not standings:
+            return ClaimCase(
+                claim, result, unstated="Its benchmark has no numeric field to compare on."
+            )
         return ClaimCase(claim, result, standings)
 
     async def _standings(self, result: Result) -> tuple[Standing, ...]:
@@ -325,24 +355,45 @@ class AdminQueue(ClientState):
             return False
         return await self._act([(what, call)])
 
+    def stop(self) -> None:
+        """Stop here: the session ends, or another identity takes over its client.
+
+        Actions not yet sent are dropped; they would go out with the next identity's token.
+        """
+        self._stopped = True
+        super().stop()
+
     async def _act(self, work: list[tuple[str, Callable[[], Awaitable[object]]]]) -> bool:
         """Run actions one after the other, record each, then reload the queue."""
         done: list[Action] = []
-        for what, call in work:
-            try:
-                await call()
-            except APIError as error:
-                done.append(Action(what, False, self._refusal(error, what.lower())))
-            else:
-                done.append(Action(what, True, "done"))
+        self.loading = True
+        try:
+            done = await self._each(work)
+        finally:
+            self.loading = False
+        if self._stopped:
+            return False
         failed = [a for a in done if not a.ok]
         self.actions = [*reversed(done), *self.actions]
         if failed:
             self.message = " ".join(f"{a.what}: {a.outcome}" for a in failed)
         else:
             self.message = f"Done: {'; '.join(a.what for a in done)}."
-        await self._load()
+        await self.load()
         return not failed
+
+    async def _each(self, work: list[tuple[str, Callable[[], Awaitable[object]]]]) -> list[Action]:
+        done: list[Action] = []
+        for what, call in work:
+            if self._stopped:
+                break
+            try:
+                await call()
+            except APIError as error:
+                done.append(Action(what, False, self._refusal(error, what.lower())))
+            else:
+                done.append(Action(what, True, "done"))
+        return done
 
     @staticmethod
     def _refusal(error: APIError, doing: str) -> str:

@@ -14,7 +14,7 @@ import pandas as pd
 import panel as pn
 from bokeh.models.widgets.tables import DateFormatter
 
-from ..state.admin import AdminQueue, ClaimCase, Submission
+from ..state.admin import KINDS, AdminQueue, ClaimCase, Submission
 from .admin_details import (
     actions_frame,
     claim_html,
@@ -24,6 +24,7 @@ from .admin_details import (
     submissions_frame,
 )
 from .admin_edit import CatalogEditor
+from .alerts import alert
 
 DATE = DateFormatter(format="%Y-%m-%d %H:%M", nan_format="")
 
@@ -90,6 +91,11 @@ class Confirmation(pn.viewable.Viewer):
             await action()
 
 
+def plural(count: int, noun: str) -> str:
+    """``1 claim``, ``2 claims``."""
+    return f"{count} {noun}{'' if count == 1 else 's'}"
+
+
 def _listing(label: str, names: list[str]) -> str:
     items = "".join(f"<li>{escape(name)}</li>" for name in names)
     return f"<p><b>{escape(label)}</b></p><ul>{items}</ul>"
@@ -102,16 +108,8 @@ class AdminPanel(pn.viewable.Viewer):
         super().__init__(**params)
         self.queue = queue
         self.confirmation = Confirmation()
-        self._problem = pn.pane.Alert(
-            queue.param.problem.rx.pipe(escape),
-            alert_type="danger",
-            visible=queue.param.problem.rx.bool(),
-        )
-        self._message = pn.pane.Alert(
-            queue.param.message.rx.pipe(escape),
-            alert_type="info",
-            visible=queue.param.message.rx.bool(),
-        )
+        self._problem = alert(queue.param.problem, "danger")
+        self._message = alert(queue.param.message, "info")
         reload = pn.widgets.Button(label="Reload the queue", disabled=queue.param.loading)
         reload.on_click(self._reload)
 
@@ -205,12 +203,11 @@ class AdminPanel(pn.viewable.Viewer):
         items = self.queue.submissions
         self.submissions.selection = []
         self.submissions.value = submissions_frame(items)
-        counts = {
-            kind: sum(s.kind == kind for s in items) for kind in ("benchmark", "site", "flavor")
-        }
-        said = ", ".join(f"{n} {kind}{'s' if n != 1 else ''}" for kind, n in counts.items() if n)
+        counts = {kind: sum(s.kind == kind for s in items) for kind in KINDS}
+        said = ", ".join(plural(n, kind) for kind, n in counts.items() if n)
         self._submissions_heading.object = (
-            f"**{len(items)} submissions await review** ({said}), oldest first. "
+            f"**{plural(len(items), 'submission')} {'await' if len(items) != 1 else 'awaits'} "
+            f"review** ({said}), oldest first. "
             "Expand a row (►) for its details."
             if items
             else "**Nothing awaits review.**"
@@ -221,7 +218,8 @@ class AdminPanel(pn.viewable.Viewer):
         self.claims.selection = []
         self.claims.value = claims_frame(cases)
         self._claims_heading.object = (
-            f"**{len(cases)} claims await review**, oldest first. Their results are hidden "
+            f"**{plural(len(cases), 'claim')} {'await' if len(cases) != 1 else 'awaits'} "
+            "review**, oldest first. Their results are hidden "
             "from everyone until you decide. Expand a row (►) for the result."
             if cases
             else "**No claim awaits review.**"
@@ -279,10 +277,10 @@ class AdminPanel(pn.viewable.Viewer):
             self.queue.message = "Tick one or more submissions first."
             return
         if approve:
-            what = f"Approve {len(items)} submission{'s' if len(items) != 1 else ''}"
+            what = f"Approve {plural(len(items), 'submission')}"
             then = "They become public: listed for everyone and usable for uploads."
         else:
-            what = f"Reject {len(items)} submission{'s' if len(items) != 1 else ''}"
+            what = f"Reject {plural(len(items), 'submission')}"
             then = "The service deletes them; this cannot be undone."
         question = _listing(f"{what}?", [s.label for s in items]) + f"<p>{escape(then)}</p>"
         self.confirmation.ask(question, lambda: self.queue.review(items, approve=approve))
@@ -292,7 +290,7 @@ class AdminPanel(pn.viewable.Viewer):
         if not cases:
             self.queue.message = "Tick one or more claims first."
             return
-        count = f"{len(cases)} claim{'s' if len(cases) != 1 else ''}"
+        count = plural(len(cases), "claim")
         if uphold:
             what = f"Approve {count}"
             then = "The claimed results stay hidden from every list and search."

@@ -189,11 +189,15 @@ def standings_html(case: ClaimCase) -> str:
     if case.result is None:
         return "<p>The service no longer has the claimed result.</p>"
     if not case.standings:
-        return "<p>Its benchmark has no numeric fields to compare it on.</p>"
+        return f"<p>{escape(case.unstated or 'Not compared.')}</p>"
     rows = "".join(
         f"<tr><td><code>{escape(s.path)}</code></td><td>{s.value:,.6g}</td>"
-        f"<td>{ordinal(round(s.percentile))} percentile</td>"
-        f"<td>{s.lower:,} of {s.others:,} other results are lower</td></tr>"
+        + (
+            f"<td>{ordinal(round(s.percentile))} percentile</td>"
+            f"<td>{s.lower:,} of {s.others:,} other results are lower</td></tr>"
+            if s.others
+            else "<td colspan='2'>no other results to compare with</td></tr>"
+        )
         for s in case.standings
     )
     head = "<tr><th>Field</th><th>Value</th><th>Standing</th><th></th></tr>"

@@ -8,6 +8,7 @@ import panel as pn
 import param
 
 from ..api import APIError
+from .alerts import alert, styles
 from .shell import SessionView
 from .submit_form import MinePanel, SubmitPanel
 from .upload_form import UploadPanel
@@ -44,11 +45,7 @@ class RegistrationPanel(SessionView):
             await state.register()
 
         button.on_click(register)
-        problem = pn.pane.Alert(
-            state.param.registration_problem.rx.pipe(escape),
-            alert_type="danger",
-            visible=state.param.registration_problem.rx.bool(),
-        )
+        problem = alert(state.param.registration_problem, "danger")
         self._layout = pn.Column(terms, accept, button, problem, sizing_mode="stretch_width")
         state.param.watch(self._show, ["signed_in", "registered"])
         self._show()
@@ -125,7 +122,7 @@ class ClaimPanel(SessionView):
         )
         button = pn.widgets.Button(label="Report the ticked result")
         button.on_click(self._report)
-        self._said = pn.pane.Alert("", alert_type="info", visible=False)
+        self._said = alert("", "info")
         self._layout = pn.Card(
             pn.pane.Markdown(
                 "Tick the row of a result that looks wrong and say why. The result is hidden "
@@ -140,7 +137,7 @@ class ClaimPanel(SessionView):
         )
 
     def _say(self, text: str, kind: str = "info") -> None:
-        self._said.param.update(object=escape(text), alert_type=kind, visible=True)
+        self._said.param.update(object=escape(text), styles=styles(kind), visible=True)
 
     async def _report(self, _event) -> None:
         ticked = self.explorer.table.ticked

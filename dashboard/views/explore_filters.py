@@ -10,6 +10,7 @@ import param
 from ..fields import field_labels
 from ..state.explorer import ExplorerState
 from ..summaries import options, site_flavors
+from .alerts import alert
 
 ALL_BENCHMARKS = "All benchmarks (common columns)"
 
@@ -220,11 +221,7 @@ class JsonFilterBuilder(ExplorerView):
         self._value_slot = pn.Column()
         self._add = pn.widgets.Button(label="Add condition", color="primary")
         self._add.on_click(self._on_add)
-        self._refused = pn.pane.Alert(
-            self.state.param.filter_problem.rx.pipe(escape),
-            alert_type="warning",
-            visible=self.state.param.filter_problem.rx.bool(),
-        )
+        self._refused = alert(self.state.param.filter_problem, "warning")
         self._active = pn.Column()
         self._field.param.watch(self._field_changed, "value")
         self.state.param.watch(self._fields_changed, "fields")
@@ -305,11 +302,7 @@ class LoadProgress(ExplorerView):
         self._text = pn.pane.Str(
             pn.bind(self._describe, state.param.loading, state.param.progress, state.param.filtered)
         )
-        self._alert = pn.pane.Alert(
-            state.param.problem.rx.pipe(escape),
-            alert_type="danger",
-            visible=state.param.problem.rx.bool(),
-        )
+        self._alert = alert(state.param.problem, "danger")
         self._layout = pn.Column(self._bar, self._text, self._alert, sizing_mode="stretch_width")
 
     def _describe(self, loading: bool, progress: tuple[int, int], filtered) -> str:

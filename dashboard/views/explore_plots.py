@@ -12,6 +12,7 @@ from .. import summaries
 from ..fields import field_labels
 from ..live_plot import LivePlot
 from ..plots import GROUPS, PLOT_KINDS
+from .alerts import alert
 from .explore_filters import ExplorerView, choice, html_label, offer
 
 
@@ -44,7 +45,7 @@ class PlotsPanel(ExplorerView):
         self._live: LivePlot | None = None
         self._marked: list[str] = []
         self._plot = pn.pane.HoloViews(sizing_mode="stretch_width", min_height=420)
-        self._message = pn.pane.Alert("", alert_type="info", visible=False)
+        self._message = alert("", "info")
         self._reference = choice(
             pn.widgets.Select, state, "reference", label="Compare with", width=220
         )

@@ -10,6 +10,7 @@ from bokeh.models.widgets.tables import DateFormatter
 
 from ..identity import demo_choices
 from ..state import SessionState
+from .alerts import alert
 
 TITLE = "EOSC Performance"
 
@@ -139,11 +140,7 @@ class LatestResults(SessionView):
             },
             loading=state.param.loading,
         )
-        self._alert = pn.pane.Alert(
-            state.param.problem.rx.pipe(escape),
-            alert_type="danger",
-            visible=state.param.problem.rx.bool(),
-        )
+        self._alert = alert(state.param.problem, "danger")
         self._layout = pn.Column(self._heading, self._alert, self._table)
 
     @staticmethod

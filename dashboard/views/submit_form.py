@@ -9,6 +9,7 @@ import panel as pn
 from bokeh.models.widgets.tables import DateFormatter
 
 from ..frames import TABLE_TITLES, results_frame, table_frame
+from .alerts import alert
 from .explore_filters import html_label
 from .upload_form import named
 
@@ -111,11 +112,7 @@ class SubmitPanel(pn.viewable.Viewer):
             benchmark,
             others,
             pn.pane.HTML(state.param.problems.rx.pipe(problems_html)),
-            pn.pane.Alert(
-                state.param.message.rx.pipe(escape),
-                alert_type="info",
-                visible=state.param.message.rx.bool(),
-            ),
+            alert(state.param.message, "info"),
             sizing_mode="stretch_width",
         )
 
@@ -191,11 +188,7 @@ class MinePanel(pn.viewable.Viewer):
         self._layout = pn.Column(
             pn.Row(chosen, tags, save),
             reports,
-            pn.pane.Alert(
-                submit.param.message.rx.pipe(escape),
-                alert_type="info",
-                visible=submit.param.message.rx.bool(),
-            ),
+            alert(submit.param.message, "info"),
             refresh,
             pn.widgets.Tabulator(
                 submit.param.my_results.rx.pipe(mine_frame),

@@ -7,6 +7,7 @@ from html import escape
 
 import panel as pn
 
+from .alerts import alert
 from .explore_filters import choice, html_label, offer
 
 
@@ -112,11 +113,7 @@ class UploadPanel(pn.viewable.Viewer):
             show_preview,
             ["uploads", "benchmark_id", "site_id", "flavor_id", "tag_ids", "execution_datetime"],
         )
-        message = pn.pane.Alert(
-            state.param.message.rx.pipe(escape),
-            alert_type="info",
-            visible=state.param.message.rx.bool(),
-        )
+        message = alert(state.param.message, "info")
         link = pn.pane.Markdown(
             state.param.explorer_link.rx.pipe(
                 lambda query: (

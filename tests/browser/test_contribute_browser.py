@@ -65,6 +65,8 @@ def test_register_upload_with_a_new_tag_find_it_and_report_another_result(
     upload.write_text(json.dumps(document))
     page.locator("input[type=file][multiple]").set_input_files(upload)
     expect(page.get_by_text("ready", exact=True)).to_be_visible(timeout=10_000)
+    # the preview comes with it and moves the button: click once the page has settled
+    expect(page.get_by_text("How the explorer will show it:")).to_be_visible(timeout=10_000)
     page.get_by_role("button", name="Upload the ready files").click()
     expect(page.get_by_text("1 of 1 results uploaded.")).to_be_visible(timeout=15_000)
 

@@ -5,6 +5,8 @@ Every outcome is checked through the public API, as anyone else would see it.
 
 from __future__ import annotations
 
+import asyncio
+
 import httpx
 import panel as pn
 from bokeh.document import Document
@@ -25,6 +27,7 @@ async def session(url: str, who: str, transport=None):
     shell = create_app(url, sandbox=True)
     if transport is not None:  # the same session, over a transport that can fail on demand
         client = PerfClient(url, shell.state.client.token_source, transport=transport)
+        await shell.state.client.aclose()
         shell.state.client = client
         shell.admin = lambda: _admin_panel(client)
     shell.__panel__().get_root(Document())
@@ -195,18 +198,36 @@ async def test_a_failed_action_says_why_and_leaves_the_item_in_place(fresh_sandb
     await close(shell)
 
 
-async def test_a_service_refusal_is_said_plainly():
+async def test_a_service_refusal_is_said_plainly(sandbox_url):
     """If the service ever refuses (403), the queue says so instead of failing silently."""
-    transport = httpx.MockTransport(
-        lambda request: httpx.Response(
-            403, json={"error": "Forbidden", "error_description": "Not an administrator"}
-        )
-    )
-    client = PerfClient("http://127.0.0.1:9/api/v1", DemoTokens("alice"), transport=transport)
+    client = PerfClient(sandbox_url, DemoTokens("alice"))  # a user, not an administrator
     queue = AdminQueue(client=client)
     await queue.load()
     assert "not an administrator" in queue.problem and "403" in queue.problem
+    assert queue.submissions == [] and queue.pending == 0
     await client.aclose()
+
+
+async def test_actions_not_yet_sent_are_dropped_when_another_identity_takes_over(fresh_sandbox):
+    url = fresh_sandbox(latency_ms=150).url
+    sent: list[tuple[str, str]] = []
+
+    def record(request: httpx.Request):
+        if request.url.path.endswith(":approve"):
+            sent.append((request.url.path, request.headers.get("Authorization", "")))
+
+    shell = await session(url, "admin", transport=Faulty(record))
+    queue = shell.admin_view.queue
+    everything = list(queue.submissions)
+    assert len(everything) >= 3
+    work = asyncio.ensure_future(queue.review(everything, approve=True))
+    await until(lambda: len(sent) >= 1)
+    shell.state.identity = "alice"  # the next person takes the browser mid-way
+    await work
+    await until(lambda: shell.admin_view is None)
+    assert sent and len(sent) < len(everything)
+    assert {auth for _path, auth in sent} == {"Bearer demo-token-admin"}
+    await close(shell)
 
 
 async def test_the_editors_save_a_site_a_flavor_and_a_tag_and_keep_refused_text(fresh_sandbox):
@@ -219,7 +240,15 @@ async def test_the_editors_save_a_site_a_flavor_and_a_tag_and_keep_refused_text(
     editor.site_description.value = "Galician supercomputing centre, edited"
     await editor._save_site()
     assert httpx.get(f"{url}/sites/{site.id}").json()["description"].endswith("edited")
-    assert editor.site_description.value.endswith("edited")
+
+    # Half-typed text survives a reload; a change made elsewhere is shown once loaded.
+    editor.site_address.value = "Santiago, half-typed"
+    await queue.load()
+    assert editor.site_address.value == "Santiago, half-typed"
+    changed = {"name": "CESGA", "address": "Changed elsewhere", "description": "x"}
+    assert httpx.put(f"{url}/sites/{site.id}", json=changed, headers=ADMIN).status_code < 300
+    await queue.load()
+    assert editor.site_address.value == "Changed elsewhere" and editor.site_description.value == "x"
 
     flavor = queue.flavors[0]
     editor.flavor.value = flavor.id
@@ -238,4 +267,33 @@ async def test_the_editors_save_a_site_a_flavor_and_a_tag_and_keep_refused_text(
     await editor._save_tag()
     assert f"{tag.name}-renamed" in {t["name"] for t in public(url, "/tags")}
     assert [a.ok for a in queue.actions] == [True, True, True]
+    await close(shell)
+
+
+class SlowFor(Faulty):
+    """The sandbox, but requests whose path holds ``slow`` answer half a second late."""
+
+    slow = "never"
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        if self.slow in request.url.path:
+            await asyncio.sleep(0.5)
+        return await super().handle_async_request(request)
+
+
+async def test_the_flavor_editor_shows_the_flavors_of_the_site_chosen_last(fresh_sandbox):
+    url = fresh_sandbox().url
+    transport = SlowFor()
+    shell = await session(url, "admin", transport=transport)
+    editor, queue = shell.admin_view.editor, shell.admin_view.queue
+    first, last = (s for s in queue.sites if s.name in ("IFCA-LCG2", "IN2P3-IRES"))
+    assert editor.site.value not in (first.id, last.id)  # each choice is a change
+    transport.slow = f"/sites/{first.id}/flavors"
+    editor.site.value = first.id  # its flavors come late…
+    await asyncio.sleep(0.05)
+    editor.site.value = last.id  # …after the ones of the site chosen next
+    await asyncio.sleep(1.0)
+    expected = {f["id"] for f in public(url, f"/sites/{last.id}/flavors")}
+    assert expected and {f.id for f in queue.flavors} == expected
+    assert set(editor.flavor.options.values()) == expected
     await close(shell)

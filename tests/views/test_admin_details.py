@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from dashboard.api import Benchmark, Claim, Flavor, Site, User
+from dashboard.api import Benchmark, Claim, Flavor, Result, Site, Tag, User
 from dashboard.state.admin import ClaimCase, Standing, Submission, compared_fields, waited
 from dashboard.views.admin_details import (
     claim_html,
@@ -106,3 +106,32 @@ def test_a_claim_shows_its_message_escaped_and_where_its_result_stands():
     assert HOSTILE not in claim_html(gone) and "no longer has" in claim_html(gone)
     assert Standing("result.time", 4.0, 99, 396).percentile == pytest.approx(25.0)
     assert "no longer has" in standings_html(gone)
+
+
+def hostile_result() -> Result:
+    return Result(
+        "r1",
+        NOW - timedelta(days=3),
+        NOW - timedelta(days=2),
+        benchmark({}),
+        Site("s1", HOSTILE, HOSTILE),
+        Flavor("f1", HOSTILE),
+        (Tag("t1", HOSTILE),),
+        {"result": {"time": 4.0}},
+    )
+
+
+def test_a_claimed_result_is_shown_in_full_as_text_with_its_standing():
+    claim = Claim("c1", "Looks off", "result", "r1", NOW, User("s", "i", "who@x.org"))
+    case = ClaimCase(claim, hostile_result(), (Standing("result.time", 4.0, 99, 396),))
+    html = claim_html(case)
+    assert HOSTILE not in html and html.count("&lt;img src=x onerror=alert(1)&gt;") >= 4
+    assert "25th percentile" in html and "99 of 396 other results are lower" in html
+
+
+def test_a_result_with_no_visible_others_says_so_instead_of_a_percentile():
+    claim = Claim("c1", "Only one", "result", "r1", NOW, None)
+    case = ClaimCase(claim, hostile_result(), (Standing("result.time", 4.0, 0, 0),))
+    assert "no other results to compare with" in standings_html(case)
+    unstated = ClaimCase(claim, hostile_result(), unstated="The comparison could not be made.")
+    assert "could not be made" in standings_html(unstated)
