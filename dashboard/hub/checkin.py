@@ -1,0 +1,206 @@
+"""EGI Check-in for JupyterHub: issuers, scopes, usernames, entitlements, early refresh.
+
+The one place of the hub-side logic: ``hub_config/jupyterhub_config.py`` and the Helm
+chart's hub configuration both import it. It needs neither JupyterHub nor
+oauthenticator to be imported (the hooks receive the authenticator they run in), so
+it is tested on its own.
+
+- Access tokens of Check-in live about an hour. oauthenticator refreshes a token only
+  after it has failed; :func:`refresh_early` refreshes it with the refresh token a few
+  minutes *before* it expires, so a user server asking the hub for the token (which
+  runs the hub's refresh) always gets one that still works.
+- Entitlements look like ``urn:mace:egi.eu:group:<vo>[:<subgroup>][:role=<role>]#aai.egi.eu``;
+  some deployments name the claim ``entitlements`` instead of ``eduperson_entitlement``.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import logging
+import os
+import time
+import urllib.request
+from collections.abc import Mapping
+from inspect import isawaitable
+from typing import Any
+
+log = logging.getLogger(__name__)
+
+#: The Check-in realms, chosen with ``EGI_CHECKIN_ENV``.
+ISSUERS = {
+    "production": "https://aai.egi.eu/auth/realms/egi",
+    "demo": "https://aai-demo.egi.eu/auth/realms/egi",
+    "development": "https://aai-dev.egi.eu/auth/realms/egi",
+}
+#: ``offline_access`` is what brings a refresh token.
+SCOPES = ["openid", "profile", "email", "eduperson_entitlement", "voperson_id", "offline_access"]
+#: Refresh an access token when it has less than this left (seconds).
+REFRESH_MARGIN = 300
+#: Where the expiry time is kept in auth_state (seconds since the epoch).
+EXPIRES_AT = "expires_at"
+
+ENTITLEMENT_CLAIMS = ("eduperson_entitlement", "entitlements")
+GROUP_PREFIX = "urn:mace:egi.eu:group:"
+
+
+def issuer(env: Mapping[str, str] = os.environ) -> str:
+    """The issuer URL: ``EGI_CHECKIN_ISSUER`` if set (any OIDC provider, e.g. a test one),
+    else the Check-in realm named by ``EGI_CHECKIN_ENV`` (``production`` by default)."""
+    explicit = env.get("EGI_CHECKIN_ISSUER", "").strip()
+    if explicit:
+        return explicit.rstrip("/")
+    name = env.get("EGI_CHECKIN_ENV", "production").strip() or "production"
+    if name not in ISSUERS:
+        raise ValueError(f"EGI_CHECKIN_ENV={name!r}: choose one of {', '.join(ISSUERS)}")
+    return ISSUERS[name]
+
+
+def endpoints(issuer_url: str) -> dict[str, str]:
+    """Keycloak's OpenID Connect endpoints under an issuer."""
+    base = f"{issuer_url.rstrip('/')}/protocol/openid-connect"
+    return {
+        "authorize_url": f"{base}/auth",
+        "token_url": f"{base}/token",
+        "userdata_url": f"{base}/userinfo",
+        "jwks_url": f"{base}/certs",
+    }
+
+
+def discover(issuer_url: str, timeout: float = 10.0) -> dict[str, str]:
+    """The endpoints an OIDC provider announces (``/.well-known/openid-configuration``)."""
+    url = f"{issuer_url.rstrip('/')}/.well-known/openid-configuration"
+    with urllib.request.urlopen(url, timeout=timeout) as answer:
+        found = json.load(answer)
+    return {
+        "authorize_url": found["authorization_endpoint"],
+        "token_url": found["token_endpoint"],
+        "userdata_url": found["userinfo_endpoint"],
+        "jwks_url": found.get("jwks_uri", ""),
+    }
+
+
+def secret(name: str, env: Mapping[str, str] = os.environ) -> str:
+    """A secret from ``$NAME``, else from the file named by ``$NAME_FILE`` (a mounted Secret)."""
+    value = env.get(name, "").strip()
+    if value:
+        return value
+    path = env.get(f"{name}_FILE", "").strip()
+    if path:
+        with open(path, encoding="utf-8") as handle:
+            return handle.read().strip()
+    raise RuntimeError(f"Set {name} or {name}_FILE (a file holding it)")
+
+
+def username(user_info: Mapping[str, Any]) -> str:
+    """The hub username: Check-in's stable ``voperson_id``, else ``preferred_username``."""
+    for claim in ("voperson_id", "preferred_username", "sub"):
+        value = user_info.get(claim)
+        if isinstance(value, list):
+            value = value[0] if value else None
+        if isinstance(value, str) and value.strip():
+            return value.strip()
+    raise ValueError("the identity provider sent no voperson_id, preferred_username or sub")
+
+
+def entitlements(user_info: Mapping[str, Any]) -> set[str]:
+    """The user's entitlements, from either claim name."""
+    found: set[str] = set()
+    for claim in ENTITLEMENT_CLAIMS:
+        value = user_info.get(claim) or []
+        if isinstance(value, str):
+            value = [value]
+        found.update(v.strip() for v in value if isinstance(v, str) and v.strip())
+    return found
+
+
+def vo_of(entitlement: str) -> str | None:
+    """The VO an entitlement is about (``urn:mace:egi.eu:group:vo.example:role=member#…``)."""
+    if not entitlement.startswith(GROUP_PREFIX):
+        return None
+    body = entitlement[len(GROUP_PREFIX) :].split("#", 1)[0]
+    return body.split(":", 1)[0] or None
+
+
+def groups_of(auth_state: Mapping[str, Any], user_key: str = "oauth_user") -> list[str]:
+    """oauthenticator's ``auth_state_groups_key``: the entitlements are the groups.
+
+    ``allowed_groups`` and ``admin_groups`` then list entitlements, as the service's own
+    admin entitlements are written.
+    """
+    return sorted(entitlements(auth_state.get(user_key) or {}))
+
+
+def entitlement_list(text: str) -> set[str]:
+    """Entitlements from a setting: separated by commas, spaces or new lines."""
+    return {part for part in text.replace(",", " ").split() if part}
+
+
+# ------------------------------------------------------------------------ tokens
+
+
+def _jwt_expiry(token: str) -> float | None:
+    try:
+        payload = token.split(".")[1]
+        payload += "=" * (-len(payload) % 4)
+        exp = json.loads(base64.urlsafe_b64decode(payload)).get("exp")
+    except (IndexError, ValueError, AttributeError):
+        return None
+    return float(exp) if isinstance(exp, int | float) else None
+
+
+def stamp_expiry(authenticator, auth_state: dict, now: float | None = None) -> dict:
+    """oauthenticator's ``modify_auth_state_hook``: note when the access token expires.
+
+    From the token's own ``exp`` when it is a JWT, else from the token response's
+    ``expires_in``.
+    """
+    now = time.time() if now is None else now
+    token = auth_state.get("access_token") or ""
+    expires = _jwt_expiry(token)
+    if expires is None:
+        lifetime = (auth_state.get("token_response") or {}).get("expires_in")
+        expires = now + float(lifetime) if isinstance(lifetime, int | float | str) else None
+    if expires is not None:
+        auth_state[EXPIRES_AT] = expires
+    return auth_state
+
+
+def seconds_left(auth_state: Mapping[str, Any], now: float | None = None) -> float | None:
+    """How long the access token in ``auth_state`` still works (None: unknown)."""
+    expires = auth_state.get(EXPIRES_AT)
+    if not isinstance(expires, int | float):
+        return None
+    return expires - (time.time() if now is None else now)
+
+
+async def refresh_early(authenticator, user, auth_state: dict | None):
+    """oauthenticator's ``refresh_user_hook``: a new access token shortly before expiry.
+
+    Returns True while the token has more than :data:`REFRESH_MARGIN` left (nothing to
+    do, and no request to the provider), a new auth model after refreshing, False when
+    the refresh token is refused (the user signs in again), or None to leave
+    oauthenticator's own handling (no auth_state or no refresh token).
+    """
+    if not auth_state or not auth_state.get("refresh_token"):
+        return None
+    left = seconds_left(auth_state)
+    if left is not None and left > REFRESH_MARGIN:
+        return True
+    params = authenticator.build_refresh_token_request_params(auth_state["refresh_token"])
+    try:
+        token_info = await authenticator.get_token_info(None, params)
+    except Exception as error:  # the provider said no: a new login it is
+        log.info("Refreshing the access token of %s failed: %s", user.name, error)
+        return False
+    token_info.setdefault("refresh_token", auth_state["refresh_token"])
+    user_info = await authenticator.token_to_user(token_info)
+    state = authenticator.build_auth_state_dict(token_info, user_info)
+    if isawaitable(state):
+        state = await state
+    state = stamp_expiry(authenticator, state)
+    model = await authenticator.update_auth_model(
+        {"name": user.name, "admin": None, "auth_state": state}
+    )
+    log.info("Refreshed the access token of %s before it expired", user.name)
+    return model
