@@ -14,6 +14,7 @@ import sys
 from pathlib import Path
 
 from . import config
+from .hub.tokens import HubTokenSource, in_hub
 
 DEFAULT_PORT = 5006
 
@@ -77,6 +78,19 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="HOST",
         help="another host name browsers may reach the dashboard by (repeatable)",
     )
+    parser.add_argument(
+        "--prefix",
+        default="",
+        metavar="PATH",
+        help="serve under this URL path, e.g. /user/ada/dashboard (behind a proxy)",
+    )
+    parser.add_argument(
+        "--allow-websocket-origin",
+        action="append",
+        default=[],
+        metavar="HOST[:PORT]",
+        help="another origin whose pages may open the dashboard's websocket (repeatable)",
+    )
     parser.add_argument("--show", action="store_true", help="open a browser tab")
     subparsers = parser.add_subparsers(dest="command")
     _sandbox_parser(subparsers)
@@ -119,13 +133,16 @@ def run_dashboard(args: argparse.Namespace) -> None:
     target = config.resolve_api(args.api)
     pn.extension("tabulator")
 
+    # Inside a JupyterHub user server every session acts with the hub user's own token.
+    tokens = HubTokenSource() if in_hub() else None
+
     def session():
-        return create_app(target.url, sandbox=target.sandbox).template()
+        return create_app(target.url, tokens, sandbox=target.sandbox).template()
 
     wildcard = args.address in ("0.0.0.0", "::")
     shown_host = socket.getfqdn() if wildcard else args.address
     hosts = {"127.0.0.1", "localhost", shown_host, *args.allow_origin_host}
-    origins = [f"{host}:{port}" for host in sorted(hosts)]
+    origins = [f"{host}:{port}" for host in sorted(hosts)] + args.allow_websocket_origin
     server = pn.serve(
         {"/": session},
         port=port,
@@ -135,10 +152,11 @@ def run_dashboard(args: argparse.Namespace) -> None:
         start=False,
         title="EOSC Performance",
         verbose=False,
+        prefix=args.prefix.rstrip("/"),
     )
     where = "the embedded sandbox API" if target.sandbox else "the API"
     sys.stdout.write(
-        f"EOSC Performance Dashboard: http://{shown_host}:{port}/\n"
+        f"EOSC Performance Dashboard: http://{shown_host}:{port}{args.prefix.rstrip('/')}/\n"
         f"  using {where} at {target.url}\n  (Ctrl-C to stop)\n"
     )
     sys.stdout.flush()

@@ -11,6 +11,7 @@
 #   EGI_ADMIN_ENTITLEMENTS     hub administrators, by entitlement
 #   DASHBOARD_SPAWNER          local (default: processes on this machine) | kubernetes
 #   JUPYTERHUB_BIND_URL        where the hub listens (default http://127.0.0.1:8000)
+#   EGI_AUTH_REFRESH_AGE       seconds before the hub checks a user's tokens again (60)
 #   EOSC_PERF_API_URL          passed on to the dashboard in each user server
 # The Check-in logic itself lives in dashboard.hub.checkin, shared with the Helm chart.
 
@@ -48,7 +49,8 @@ c.GenericOAuthenticator.auth_state_groups_key = checkin.groups_of
 c.Authenticator.enable_auth_state = True
 c.GenericOAuthenticator.modify_auth_state_hook = checkin.stamp_expiry
 c.GenericOAuthenticator.refresh_user_hook = checkin.refresh_early
-c.Authenticator.auth_refresh_age = 60  # how stale auth_state may get before the hook runs
+# how stale auth_state may get before the hook runs (seconds; tests make it short)
+c.Authenticator.auth_refresh_age = int(env.get("EGI_AUTH_REFRESH_AGE", "60"))
 c.Authenticator.refresh_pre_spawn = True
 
 allowed = checkin.entitlement_list(env.get("EGI_ALLOWED_ENTITLEMENTS", ""))

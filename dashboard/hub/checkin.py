@@ -17,15 +17,12 @@ from __future__ import annotations
 
 import base64
 import json
-import logging
 import os
 import time
 import urllib.request
 from collections.abc import Mapping
 from inspect import isawaitable
 from typing import Any
-
-log = logging.getLogger(__name__)
 
 #: The Check-in realms, chosen with ``EGI_CHECKIN_ENV``.
 ISSUERS = {
@@ -191,7 +188,7 @@ async def refresh_early(authenticator, user, auth_state: dict | None):
     try:
         token_info = await authenticator.get_token_info(None, params)
     except Exception as error:  # the provider said no: a new login it is
-        log.info("Refreshing the access token of %s failed: %s", user.name, error)
+        authenticator.log.info("Refreshing the access token of %s failed: %s", user.name, error)
         return False
     token_info.setdefault("refresh_token", auth_state["refresh_token"])
     user_info = await authenticator.token_to_user(token_info)
@@ -199,8 +196,9 @@ async def refresh_early(authenticator, user, auth_state: dict | None):
     if isawaitable(state):
         state = await state
     state = stamp_expiry(authenticator, state)
-    model = await authenticator.update_auth_model(
-        {"name": user.name, "admin": None, "auth_state": state}
-    )
-    log.info("Refreshed the access token of %s before it expired", user.name)
+    model = {"name": user.name, "admin": None, "auth_state": state}
+    if getattr(authenticator, "manage_groups", False):  # the hub wants the groups too
+        model["groups"] = groups_of(state, authenticator.user_auth_state_key)
+    model = await authenticator.update_auth_model(model)
+    authenticator.log.info("Refreshed the access token of %s before it expired", user.name)
     return model

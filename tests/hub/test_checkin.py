@@ -152,6 +152,7 @@ async def test_access_tokens_are_refreshed_before_they_expire(issuer):
     fresh = model["auth_state"]
     assert fresh["access_token"] != state["access_token"]
     assert model["name"] == user.name and fresh["refresh_token"]
+    assert model["groups"] == sorted(ENTITLEMENTS)  # the hub manages groups: it needs them
     userinfo = httpx.get(
         auth.userdata_url, headers={"Authorization": f"Bearer {fresh['access_token']}"}
     )

@@ -1,0 +1,301 @@
+"""End to end, on loopback: a local OIDC issuer, the sandbox API trusting it, a real
+JupyterHub configured by hub_config/jupyterhub_config.py spawning local user servers,
+and headless Chromium logging in through the hub.
+
+The issuer's access tokens live :data:`TOKEN_LIFETIME` seconds, so the test also sees
+the user server keep working with refreshed tokens; and no token ever reaches the
+browser (HTML, websocket messages) or the logs.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import secrets
+import shutil
+import subprocess
+import sys
+import threading
+import time
+from datetime import timedelta
+from pathlib import Path
+from urllib.parse import parse_qs, urlparse
+
+import httpx
+import oidc_provider_mock as oidc
+import pytest
+import werkzeug.serving
+from oidc_provider_mock._storage import storage as issued
+
+from dashboard.cli import free_port
+from dashboard.sandbox import SandboxConfig, SandboxServer
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+REPO = Path(__file__).parents[2]
+TOKEN_LIFETIME = 25
+ADMINS = "urn:mace:egi.eu:group:eosc-perf:admins:role=member#aai.egi.eu"
+USERS = {
+    "ada": {
+        "email": "ada@example.org",
+        "preferred_username": "ada",
+        "voperson_id": "ada-0001@egi.eu",
+        "eduperson_entitlement": [ADMINS],
+    },
+    "bob": {
+        "email": "bob@example.org",
+        "preferred_username": "bob",
+        "voperson_id": "bob-0002@egi.eu",
+        "eduperson_entitlement": [],
+    },
+}
+
+
+def proxy_command() -> str | None:
+    local = REPO / ".ci" / "node" / "node_modules" / ".bin" / "configurable-http-proxy"
+    return str(local) if local.exists() else shutil.which("configurable-http-proxy")
+
+
+pytestmark = [
+    pytest.mark.skipif(not Path(CHROMIUM).exists(), reason=f"{CHROMIUM} is not installed"),
+    pytest.mark.skipif(
+        proxy_command() is None,
+        reason="configurable-http-proxy is not installed (bash .ci/test installs it from npm)",
+    ),
+]
+
+
+@pytest.fixture(scope="module")
+def provider():
+    """The OIDC provider's app, served on a thread; it knows every token it issued."""
+    users = [oidc.User(sub=sub, claims=claims) for sub, claims in USERS.items()]
+    app = oidc.app(access_token_max_age=timedelta(seconds=TOKEN_LIFETIME), user_claims=users)
+    server = werkzeug.serving.make_server("localhost", free_port(), app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.1})
+    thread.start()
+    yield app, f"http://localhost:{server.server_port}"
+    server.shutdown()
+    thread.join()
+
+
+@pytest.fixture(scope="module")
+def issuer(provider):
+    return provider[1]
+
+
+def issued_tokens(app) -> set[str]:
+    """Every access and refresh token the provider issued (read as one of its requests)."""
+    with app.test_request_context("/"):
+        app.preprocess_request()
+        access = {t.token for t in issued.access_tokens()}
+        return access | {t.token for t in issued.refresh_tokens()}
+
+
+@pytest.fixture(scope="module")
+def api(issuer, tmp_path_factory):
+    server = SandboxServer(
+        SandboxConfig(
+            data_dir=tmp_path_factory.mktemp("sandbox"),
+            auth_mode="oidc",
+            oidc_issuer=issuer,
+            admin_entitlements=(ADMINS,),
+        )
+    )
+    server.start()
+    yield server.url
+    server.stop()
+
+
+@pytest.fixture(scope="module")
+def hub(issuer, api, tmp_path_factory):
+    """JupyterHub with our config; its log (the user servers' too) in ``hub.log``."""
+    workdir = tmp_path_factory.mktemp("hub")
+    port, hub_port, proxy_api = free_port(), free_port(), free_port()
+    url = f"http://127.0.0.1:{port}"
+    proxy = Path(proxy_command())
+    env = {
+        **os.environ,
+        "PATH": os.pathsep.join(
+            [str(proxy.parent), str(Path(sys.executable).parent), os.environ["PATH"]]
+        ),
+        "JUPYTERHUB_BIND_URL": url,
+        "JUPYTERHUB_CRYPT_KEY": secrets.token_hex(32),
+        "EGI_CHECKIN_ISSUER": issuer,
+        "EGI_CHECKIN_CLIENT_ID": "eosc-perf-dashboard",
+        "EGI_CHECKIN_CLIENT_SECRET": secrets.token_urlsafe(16),
+        "EGI_ADMIN_ENTITLEMENTS": ADMINS,
+        "EGI_AUTH_REFRESH_AGE": "5",
+        "EOSC_PERF_API_URL": api,
+    }
+    log = (workdir / "hub.log").open("w")
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "jupyterhub",
+            "-f",
+            str(REPO / "hub_config" / "jupyterhub_config.py"),
+            f"--JupyterHub.hub_bind_url=http://127.0.0.1:{hub_port}",
+            f"--ConfigurableHTTPProxy.api_url=http://127.0.0.1:{proxy_api}",
+            "--Spawner.start_timeout=120",
+            "--Spawner.http_timeout=120",
+            # CI machines run tests as root, which Jupyter refuses unless told
+            *(["--Spawner.args=--allow-root"] if os.geteuid() == 0 else []),
+        ],
+        cwd=workdir,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    try:
+        deadline = time.monotonic() + 120
+        while True:
+            if process.poll() is not None:
+                raise RuntimeError(f"JupyterHub exited: {(workdir / 'hub.log').read_text()}")
+            try:
+                if httpx.get(f"{url}/hub/login", timeout=5).status_code < 500:
+                    break
+            except httpx.TransportError:
+                pass
+            if time.monotonic() > deadline:
+                raise RuntimeError("JupyterHub did not answer within 120 s")
+            time.sleep(0.5)
+        yield {"url": url, "log": workdir / "hub.log"}
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            process.kill()
+        log.close()
+
+
+@pytest.fixture(scope="module")
+def chromium():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+def log_in(browser, hub_url: str, sub: str, frames: list[str]):
+    """A new browser context logs in at the issuer through the hub; lands on the dashboard."""
+    context = browser.new_context(viewport={"width": 1400, "height": 900})
+    page = context.new_page()
+    page.on("websocket", lambda ws: ws.on("framereceived", lambda f: frames.append(str(f))))
+    page.on("websocket", lambda ws: ws.on("framesent", lambda f: frames.append(str(f))))
+    page.goto(f"{hub_url}/hub/oauth_login?next=")
+    page.locator("input[name=sub]").fill(sub)
+    page.locator("input[name=sub]").press("Enter")
+    try:
+        page.wait_for_url(re.compile(r"/user/[^/]+/dashboard/"), timeout=180_000)
+    except Exception as error:
+        text = page.locator("body").inner_text()[:2000]
+        raise AssertionError(f"stuck at {page.url}: {text}") from error
+    return page
+
+
+def token_for(issuer: str, sub: str) -> str:
+    """An access token of ``sub``, to check the service from outside the browser."""
+    callback = "http://127.0.0.1/cb"
+    answer = httpx.post(
+        f"{issuer}/oauth2/authorize",
+        params={
+            "client_id": "checker",
+            "redirect_uri": callback,
+            "response_type": "code",
+            "scope": "openid email",
+        },
+        data={"sub": sub},
+    )
+    code = parse_qs(urlparse(answer.headers["location"]).query)["code"][0]
+    tokens = httpx.post(
+        f"{issuer}/oauth2/token",
+        data={"grant_type": "authorization_code", "code": code, "redirect_uri": callback},
+        auth=("checker", "x"),
+    )
+    return tokens.json()["access_token"]
+
+
+def test_log_in_through_the_hub_register_upload_and_keep_working_after_expiry(
+    provider, issuer, api, hub, chromium, tmp_path
+):
+    from playwright.sync_api import expect
+
+    frames: list[str] = []
+    page = log_in(chromium, hub["url"], "ada", frames)
+    assert "/user/ada-0001@egi.eu/dashboard/" in page.url
+    expect(page.get_by_text("Signed in, but not registered yet.")).to_be_visible(timeout=120_000)
+
+    page.get_by_text("I have read and accept").evaluate(
+        "text => text.getRootNode().querySelector('input').click()"
+    )
+    page.get_by_role("button", name="Register").click()
+    expect(page.get_by_text("Signed in as ada@example.org (administrator)")).to_be_visible(
+        timeout=30_000
+    )
+
+    # Upload a result the sandbox accepts: a seeded one with another score.
+    sample = httpx.get(f"{api}/results", params={"per_page": 1}).json()["items"][0]
+    page.locator(".bk-tab", has_text="Contribute").click()
+
+    def upload(score: float) -> None:
+        document = {**sample["json"], "result": {**sample["json"]["result"], "score": score}}
+        path = tmp_path / f"run-{score}.json"
+        path.write_text(json.dumps(document))
+        for label, option in (
+            (
+                "Benchmark",
+                f"{sample['benchmark']['docker_image']}:{sample['benchmark']['docker_tag']}",
+            ),
+            ("Site", sample["site"]["name"]),
+            ("Flavor", sample["flavor"]["name"]),
+        ):
+            chooser = (
+                page.locator(".bk-input-group:visible", has=page.locator("label", has_text=label))
+                .locator("select:visible")
+                .first
+            )
+            expect(chooser.locator("option", has_text=option).first).to_be_attached(timeout=30_000)
+            chooser.select_option(
+                label=chooser.locator("option", has_text=option).first.inner_text()
+            )
+        page.locator("input[type=file][multiple]").set_input_files(path)
+        expect(page.get_by_text("How the explorer will show it:")).to_be_visible(timeout=30_000)
+        page.get_by_role("button", name="Upload the ready files").click()
+        expect(page.get_by_text(re.compile(r"^1 of \d+ results uploaded"))).to_be_visible(
+            timeout=60_000
+        )
+
+    upload(1234.5)
+
+    def scores_stored_as_ada() -> list[float]:
+        checker = {"Authorization": f"Bearer {token_for(issuer, 'ada')}"}
+        answer = httpx.get(f"{api}/users/self/results", headers=checker)
+        assert answer.status_code == 200, answer.text
+        return sorted(r["json"]["result"]["score"] for r in answer.json()["items"])
+
+    assert scores_stored_as_ada() == [1234.5]
+
+    # The access token the dashboard started with has expired: the next upload still works.
+    time.sleep(TOKEN_LIFETIME + 3)
+    upload(2345.5)
+    assert scores_stored_as_ada() == [1234.5, 2345.5]
+    assert "Refreshed the access token of ada-0001@egi.eu" in hub["log"].read_text()
+
+    # Bob, in another browser context, sees only himself.
+    bob_frames: list[str] = []
+    bob = log_in(chromium, hub["url"], "bob", bob_frames)
+    expect(bob.get_by_text("Signed in, but not registered yet.")).to_be_visible(timeout=120_000)
+    assert "ada@example.org" not in bob.content()
+    assert not any("ada@example.org" in frame for frame in bob_frames)
+
+    # No access or refresh token ever reached a browser or a log.
+    tokens = issued_tokens(provider[0])
+    assert len(tokens) >= 3  # logins, refreshes and the checker's
+    seen = "\n".join([*frames, *bob_frames, page.content(), bob.content(), hub["log"].read_text()])
+    leaked = [t for t in tokens if t in seen]
+    assert leaked == []
