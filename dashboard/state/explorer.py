@@ -133,6 +133,11 @@ class ExplorerState(ClientState):
 
     # -- loading --------------------------------------------------------------------
 
+    @property
+    def started(self) -> bool:
+        """Whether :meth:`start` was called (the first load is under way or done)."""
+        return self._started
+
     async def start(self) -> None:
         """Load the benchmarks to choose from, then the chosen one's results."""
         self._started = True

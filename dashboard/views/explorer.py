@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+
 import panel as pn
 import param
 
@@ -81,6 +83,14 @@ class ResultsExplorer(pn.viewable.Viewer):
             sizing_mode="stretch_width",
         )
         self._layout = pn.Row(self.filters, self.main, sizing_mode="stretch_width")
+
+    async def loaded(self, timeout: float = 120.0) -> None:
+        """Wait until the results of the current choice are loaded (in a notebook cell)."""
+        deadline = asyncio.get_running_loop().time() + timeout
+        while self.state.loading or not self.state.started:
+            if asyncio.get_running_loop().time() > deadline:
+                raise TimeoutError(f"the results did not load within {timeout:.0f} s")
+            await asyncio.sleep(0.05)
 
     def share_in_url(self) -> None:
         """Keep every choice in the page's URL, so a link restores this exact view."""

@@ -1,0 +1,108 @@
+"""The dashboard in a notebook: a client, the explorer and the upload form in cells.
+
+::
+
+    import panel as pn
+    import dashboard
+
+    pn.extension("tabulator")
+    client = dashboard.connect()             # the token found as described below
+    frame = client.frame(benchmark_id=...)   # every matching result, as a DataFrame
+    view = dashboard.explorer()              # the explorer's widgets
+    view
+    await view.loaded()                      # then view.value is the filtered frame
+
+The token is found where the notebook runs: inside a JupyterHub user server, the hub
+user's own (from their auth_state); else ``$EOSC_PERF_TOKEN``; else oidc-agent's
+``oidc-token`` for the account ``$OIDC_AGENT_ACCOUNT`` (``egi`` by default) when the
+command is there; else none (read-only). The API is ``$EOSC_PERF_API_URL``, else the
+embedded sandbox.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import shutil
+import subprocess
+from collections.abc import Mapping
+
+import pandas as pd
+
+from .api import Anonymous, CallableToken, EnvToken, PerfClient, SyncClient, TokenSource
+from .config import resolve_api
+from .fields import fields_from_data
+from .frames import results_frame
+from .hub.tokens import HubTokenSource, in_hub
+
+TOKEN_ENV = "EOSC_PERF_TOKEN"
+
+
+def _oidc_agent_token(account: str) -> str | None:
+    try:
+        done = subprocess.run(
+            ["oidc-token", account], capture_output=True, text=True, timeout=30, check=False
+        )
+    except (OSError, subprocess.TimeoutExpired):
+        return None
+    return done.stdout.strip() if done.returncode == 0 else None
+
+
+def token_source(env: Mapping[str, str] = os.environ) -> TokenSource:
+    """Where this notebook's token comes from (see the module's description)."""
+    if in_hub(env):
+        return HubTokenSource(env)
+    if env.get(TOKEN_ENV, "").strip():
+        return EnvToken(TOKEN_ENV)
+    if shutil.which("oidc-token"):
+        account = env.get("OIDC_AGENT_ACCOUNT", "egi")
+        return CallableToken(lambda: _oidc_agent_token(account))
+    return Anonymous()
+
+
+class NotebookClient(SyncClient):
+    """The synchronous client, with results straight into pandas."""
+
+    def frame(self, json_paths: list[str] | None = None, **query) -> pd.DataFrame:
+        """Every result matching ``query`` (the filters of ``results.all``), one row each.
+
+        Each JSON field found in the results is a ``json.<path>`` column, unless
+        ``json_paths`` names the ones wanted.
+        """
+        results = self.results.all(**query)
+        if json_paths is None:
+            json_paths = [f.path for f in fields_from_data([r.json for r in results])]
+        return results_frame(results, json_paths)
+
+
+def connect(api_url: str | None = None, token=None) -> NotebookClient:
+    """A client of the API, signed in with the token found (or the one given)."""
+    return NotebookClient(resolve_api(api_url).url, token if token is not None else token_source())
+
+
+def _async_client(api_url: str | None, token) -> PerfClient:
+    return PerfClient(resolve_api(api_url).url, token if token is not None else token_source())
+
+
+def _soon(work) -> None:
+    """Start ``work`` on the notebook's running loop (the kernel's)."""
+    asyncio.get_running_loop().create_task(work)
+
+
+def explorer(api_url: str | None = None, token=None, **params):
+    """The results explorer, loading in the background; ``await view.loaded()`` to wait."""
+    from .views.explorer import ResultsExplorer
+
+    view = ResultsExplorer(client=_async_client(api_url, token), **params)
+    _soon(view.state.start())
+    return view
+
+
+def upload(api_url: str | None = None, token=None):
+    """The upload form (needs a registered user's token)."""
+    from .state.upload import UploadState
+    from .views.upload_form import UploadPanel
+
+    state = UploadState(client=_async_client(api_url, token))
+    _soon(state.start())
+    return UploadPanel(state=state)
