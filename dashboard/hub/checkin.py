@@ -202,3 +202,73 @@ async def refresh_early(authenticator, user, auth_state: dict | None):
     model = await authenticator.update_auth_model(model)
     authenticator.log.info("Refreshed the access token of %s before it expired", user.name)
     return model
+
+
+# ------------------------------------------------------------------ configuration
+
+
+def configure(c, env: Mapping[str, str] = os.environ, *, callback_url: str) -> None:
+    """Configure a hub (its traitlets config ``c``) for Check-in login.
+
+    The authenticator with its secrets from ``env`` (or files), early token refresh,
+    allowed and admin entitlements, the roles that let a user server read its user's
+    tokens, and the dashboard as every user server's landing page. Called by
+    ``hub_config/jupyterhub_config.py`` and by the Helm chart's hub configuration.
+    """
+    c.JupyterHub.authenticator_class = "generic-oauth"
+    c.GenericOAuthenticator.client_id = secret("EGI_CHECKIN_CLIENT_ID", env)
+    c.GenericOAuthenticator.client_secret = secret("EGI_CHECKIN_CLIENT_SECRET", env)
+    c.GenericOAuthenticator.oauth_callback_url = callback_url
+    # Check-in's endpoints are known; another issuer (a local one in tests) announces its own
+    issuer_url = issuer(env)
+    found = discover(issuer_url) if env.get("EGI_CHECKIN_ISSUER") else endpoints(issuer_url)
+    for name, url in found.items():
+        if name != "jwks_url":
+            setattr(c.GenericOAuthenticator, name, url)
+    c.GenericOAuthenticator.scope = SCOPES
+    c.GenericOAuthenticator.basic_auth = True  # client_secret_basic, as Check-in clients use
+    c.GenericOAuthenticator.login_service = "EGI Check-in"
+    c.GenericOAuthenticator.username_claim = username
+    # the hub's groups of a user are their entitlements: allowed and admin groups name them
+    c.GenericOAuthenticator.manage_groups = True
+    c.GenericOAuthenticator.auth_state_groups_key = groups_of
+
+    # auth_state keeps the tokens (encrypted with JUPYTERHUB_CRYPT_KEY); the user server
+    # reads the access token from it. Tokens are refreshed shortly before they expire.
+    c.Authenticator.enable_auth_state = True
+    c.GenericOAuthenticator.modify_auth_state_hook = stamp_expiry
+    c.GenericOAuthenticator.refresh_user_hook = refresh_early
+    # how stale auth_state may get before the hook runs (seconds; tests make it short)
+    c.Authenticator.auth_refresh_age = int(env.get("EGI_AUTH_REFRESH_AGE", "60"))
+    c.Authenticator.refresh_pre_spawn = True
+
+    allowed = entitlement_list(env.get("EGI_ALLOWED_ENTITLEMENTS", ""))
+    if allowed:
+        c.GenericOAuthenticator.allowed_groups = allowed
+    else:
+        c.GenericOAuthenticator.allow_all = True
+    c.GenericOAuthenticator.admin_groups = entitlement_list(env.get("EGI_ADMIN_ENTITLEMENTS", ""))
+
+    c.JupyterHub.load_roles = [
+        {
+            "name": "user",
+            "scopes": [
+                "self",  # the default: a user manages their own server
+                # a user's own server reads their auth_state (GET /users/{name}); plain GET
+                # /user returns a null auth_state (jupyterhub issue 5103)
+                "admin:auth_state!user",
+            ],
+        },
+        {
+            "name": "server",
+            "scopes": [
+                "users:activity!user",  # the default: report activity (culling)
+                "access:servers!server",  # the default: check who may open this server
+                "read:users!user",  # read its own user model, where auth_state is
+                "admin:auth_state!user",  # and the tokens in it, for the dashboard
+            ],
+        },
+    ]
+
+    # Each user server opens on the dashboard; JupyterLab stays at /lab.
+    c.Spawner.default_url = "/dashboard/"
