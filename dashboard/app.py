@@ -12,7 +12,7 @@ import panel as pn
 
 from dashboard.api import PerfClient, TokenSource
 from dashboard.config import resolve_api
-from dashboard.identity import DemoTokens
+from dashboard.identity import DemoTokens, PanelOAuthTokens
 from dashboard.state import SessionState
 from dashboard.state.admin import AdminQueue
 from dashboard.state.explorer import ExplorerState
@@ -45,11 +45,15 @@ def create_app(
     """Build one session: its own client (closed when the session ends), state and views.
 
     ``api_url`` defaults to the configured API (see :mod:`dashboard.config`);
-    ``tokens`` defaults to the demo identities on a sandbox, else anonymous.
+    ``tokens`` defaults to the user signed in with Panel's OAuth when it is on, else to
+    the demo identities on a sandbox, else anonymous.
     """
     target = resolve_api(api_url)
     on_sandbox = target.sandbox if sandbox is None else sandbox
-    if tokens is None and on_sandbox:
+    if tokens is None and PanelOAuthTokens.enabled():
+        tokens = PanelOAuthTokens()  # this session's signed-in user
+        on_sandbox = False  # no demo identities beside a real sign-in
+    elif tokens is None and on_sandbox:
         tokens = DemoTokens()
     client = PerfClient(target.url, tokens)
     state = SessionState(client=client, api_url=target.url, sandbox=on_sandbox)

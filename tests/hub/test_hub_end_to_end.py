@@ -13,98 +13,33 @@ import json
 import os
 import re
 import secrets
-import shutil
 import subprocess
 import sys
-import threading
 import time
-from datetime import timedelta
 from pathlib import Path
-from urllib.parse import parse_qs, urlparse
 
 import httpx
-import oidc_provider_mock as oidc
 import pytest
-import werkzeug.serving
-from oidc_provider_mock._storage import storage as issued
 
 from dashboard.cli import free_port
-from dashboard.sandbox import SandboxConfig, SandboxServer
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
-REPO = Path(__file__).parents[2]
-TOKEN_LIFETIME = 25
-ADMINS = "urn:mace:egi.eu:group:eosc-perf:admins:role=member#aai.egi.eu"
-USERS = {
-    "ada": {
-        "email": "ada@example.org",
-        "preferred_username": "ada",
-        "voperson_id": "ada-0001@egi.eu",
-        "eduperson_entitlement": [ADMINS],
-    },
-    "bob": {
-        "email": "bob@example.org",
-        "preferred_username": "bob",
-        "voperson_id": "bob-0002@egi.eu",
-        "eduperson_entitlement": [],
-    },
-}
-
-
-def proxy_command() -> str | None:
-    local = REPO / ".ci" / "node" / "node_modules" / ".bin" / "configurable-http-proxy"
-    return str(local) if local.exists() else shutil.which("configurable-http-proxy")
-
+from .conftest import (
+    ADMINS,
+    REPO,
+    TOKEN_LIFETIME,
+    issued_tokens,
+    needs_chromium,
+    proxy_command,
+    token_for,
+)
 
 pytestmark = [
-    pytest.mark.skipif(not Path(CHROMIUM).exists(), reason=f"{CHROMIUM} is not installed"),
+    needs_chromium(),
     pytest.mark.skipif(
         proxy_command() is None,
         reason="configurable-http-proxy is not installed (bash .ci/test installs it from npm)",
     ),
 ]
-
-
-@pytest.fixture(scope="module")
-def provider():
-    """The OIDC provider's app, served on a thread; it knows every token it issued."""
-    users = [oidc.User(sub=sub, claims=claims) for sub, claims in USERS.items()]
-    app = oidc.app(access_token_max_age=timedelta(seconds=TOKEN_LIFETIME), user_claims=users)
-    server = werkzeug.serving.make_server("localhost", free_port(), app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.1})
-    thread.start()
-    yield app, f"http://localhost:{server.server_port}"
-    server.shutdown()
-    thread.join()
-
-
-@pytest.fixture(scope="module")
-def issuer(provider):
-    return provider[1]
-
-
-def issued_tokens(app) -> set[str]:
-    """Every access and refresh token the provider issued (read as one of its requests)."""
-    with app.test_request_context("/"):
-        app.preprocess_request()
-        access = {t.token for t in issued.access_tokens()}
-        return access | {t.token for t in issued.refresh_tokens()}
-
-
-@pytest.fixture(scope="module")
-def api(issuer, tmp_path_factory):
-    server = SandboxServer(
-        SandboxConfig(
-            data_dir=tmp_path_factory.mktemp("sandbox"),
-            auth_mode="oidc",
-            oidc_issuer=issuer,
-            admin_entitlements=(ADMINS,),
-        )
-    )
-    server.start()
-    yield server.url
-    server.stop()
 
 
 @pytest.fixture(scope="module")
@@ -171,16 +106,6 @@ def hub(issuer, api, tmp_path_factory):
         log.close()
 
 
-@pytest.fixture(scope="module")
-def chromium():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
-
-
 def log_in(browser, hub_url: str, sub: str, frames: list[str]):
     """A new browser context logs in at the issuer through the hub; lands on the dashboard."""
     context = browser.new_context(viewport={"width": 1400, "height": 900})
@@ -196,28 +121,6 @@ def log_in(browser, hub_url: str, sub: str, frames: list[str]):
         text = page.locator("body").inner_text()[:2000]
         raise AssertionError(f"stuck at {page.url}: {text}") from error
     return page
-
-
-def token_for(issuer: str, sub: str) -> str:
-    """An access token of ``sub``, to check the service from outside the browser."""
-    callback = "http://127.0.0.1/cb"
-    answer = httpx.post(
-        f"{issuer}/oauth2/authorize",
-        params={
-            "client_id": "checker",
-            "redirect_uri": callback,
-            "response_type": "code",
-            "scope": "openid email",
-        },
-        data={"sub": sub},
-    )
-    code = parse_qs(urlparse(answer.headers["location"]).query)["code"][0]
-    tokens = httpx.post(
-        f"{issuer}/oauth2/token",
-        data={"grant_type": "authorization_code", "code": code, "redirect_uri": callback},
-        auth=("checker", "x"),
-    )
-    return tokens.json()["access_token"]
 
 
 def test_log_in_through_the_hub_register_upload_and_keep_working_after_expiry(
