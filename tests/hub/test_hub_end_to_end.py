@@ -145,7 +145,7 @@ def test_log_in_through_the_hub_register_upload_and_keep_working_after_expiry(
     sample = httpx.get(f"{api}/results", params={"per_page": 1}).json()["items"][0]
     page.locator(".bk-tab", has_text="Contribute").click()
 
-    def upload(score: float) -> None:
+    def upload(score: float, uploaded: int) -> None:
         document = {**sample["json"], "result": {**sample["json"]["result"], "score": score}}
         path = tmp_path / f"run-{score}.json"
         path.write_text(json.dumps(document))
@@ -167,13 +167,14 @@ def test_log_in_through_the_hub_register_upload_and_keep_working_after_expiry(
                 label=chooser.locator("option", has_text=option).first.inner_text()
             )
         page.locator("input[type=file][multiple]").set_input_files(path)
+        expect(page.get_by_role("row", name=f"{path.name} ready")).to_be_visible(timeout=30_000)
         expect(page.get_by_text("How the explorer will show it:")).to_be_visible(timeout=30_000)
         page.get_by_role("button", name="Upload the ready files").click()
-        expect(page.get_by_text(re.compile(r"^1 of \d+ results uploaded"))).to_be_visible(
-            timeout=60_000
-        )
+        # the files of this form so far, each sent once: this one's outcome, not the last
+        done = f"{uploaded} of {uploaded} results uploaded."
+        expect(page.get_by_text(done)).to_be_visible(timeout=60_000)
 
-    upload(1234.5)
+    upload(1234.5, uploaded=1)
 
     def scores_stored_as_ada() -> list[float]:
         checker = {"Authorization": f"Bearer {token_for(issuer, 'ada')}"}
@@ -185,7 +186,7 @@ def test_log_in_through_the_hub_register_upload_and_keep_working_after_expiry(
 
     # The access token the dashboard started with has expired: the next upload still works.
     time.sleep(TOKEN_LIFETIME + 3)
-    upload(2345.5)
+    upload(2345.5, uploaded=2)
     assert scores_stored_as_ada() == [1234.5, 2345.5]
     assert "Refreshed the access token of ada-0001@egi.eu" in hub["log"].read_text()
 
