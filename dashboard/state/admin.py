@@ -365,7 +365,6 @@ class AdminQueue(ClientState):
 
     async def _act(self, work: list[tuple[str, Callable[[], Awaitable[object]]]]) -> bool:
         """Run actions one after the other, record each, then reload the queue."""
-        done: list[Action] = []
         self.loading = True
         try:
             done = await self._each(work)
