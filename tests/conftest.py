@@ -4,6 +4,7 @@
 seed). Tests share it, so a test that changes data creates the objects it changes
 and never relies on counts staying put. ``fresh_sandbox`` starts isolated servers
 for tests that need options (latency, size, auth mode) or a clean state.
+``fault_proxy`` puts a :class:`faultproxy.FaultProxy` in front of one, to lose answers.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from collections.abc import Callable, Iterator
 
 import httpx
 import pytest
+from faultproxy import FaultProxy  # tests/faultproxy.py, beside this file
 
 from dashboard.sandbox import SandboxConfig, SandboxServer
 from dashboard.sandbox.identities import identity_by_key
@@ -76,3 +78,22 @@ def sandbox_client(sandbox_url: str) -> Iterator[Callable[..., httpx.Client]]:
     yield make
     for client in clients:
         client.close()
+
+
+@pytest.fixture
+def fault_proxy() -> Iterator[Callable[[str], FaultProxy]]:
+    """Factory of fault proxies, all stopped when the test ends.
+
+    ``fault_proxy(server.url)`` starts one in front of that API; talk to its ``.url``
+    and plan faults with ``.lose_answer(...)`` / ``.hold(...)``.
+    """
+    proxies: list[FaultProxy] = []
+
+    def start(upstream_url: str) -> FaultProxy:
+        proxy = FaultProxy(upstream_url).start()
+        proxies.append(proxy)
+        return proxy
+
+    yield start
+    for proxy in proxies:
+        proxy.stop()

@@ -25,9 +25,11 @@ from ..gc_pause import collector_paused
 from .auth import BearerAuth, TokenSource, as_token_source
 from .errors import (
     ConnectionFailed,
+    ConnectionLost,
     InvalidQuery,
     MalformedResponse,
     RequestTimeout,
+    TransportError,
     decipher_response,
 )
 from .query import encode_params
@@ -47,6 +49,17 @@ IDEMPOTENT_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "PUT", "DELETE"})
 RETRY_STATUSES = frozenset({502, 503, 504})
 #: The largest page the API serves.
 MAX_PER_PAGE = 100
+#: httpx errors raised before any byte of the request left: no connection could be made
+#: (or none was free), so the service cannot have the request. Any other transport error
+#: (a broken read or write, a connection closed without an answer) may come after the
+#: service received it, and carried it out.
+NOT_SENT_ERRORS = (
+    httpx.ConnectError,
+    httpx.ConnectTimeout,
+    httpx.PoolTimeout,
+    httpx.ProxyError,  # the tunnel through a proxy was refused
+    httpx.UnsupportedProtocol,  # not an http(s) URL: no connection was tried
+)
 
 ProgressCallback = Callable[[int, int], None]
 """Called as ``progress(pages_loaded, pages_total)`` during a bulk load."""
@@ -175,7 +188,8 @@ class PerfClient:
         """Send one request; retry only what is safe; return data or raise an APIError.
 
         ``read`` turns the decoded body into records; a body it cannot read is a
-        :class:`MalformedResponse`, like one that is not JSON at all.
+        :class:`MalformedResponse`, like one that is not JSON at all. No answer at all is
+        a :class:`TransportError` whose ``sent`` says whether the service may have it.
         """
         described = f"{method} {path}"
         if self.closed:  # e.g. work that outlived its session
@@ -192,31 +206,17 @@ class PerfClient:
             started = time.perf_counter()
             try:
                 response = await self._http.request(method, path, params=query, json=json)
-            except httpx.ConnectError as error:
+            except (httpx.ConnectError, httpx.ConnectTimeout) as error:
                 if retriable and attempt < self.retries:
                     attempt += 1
-                    await self._pause(attempt, described, "could not connect")
+                    why = "could not connect"
+                    if isinstance(error, httpx.ConnectTimeout):
+                        why = "connection timed out"
+                    await self._pause(attempt, described, why)
                     continue
-                raise ConnectionFailed(
-                    f"Could not reach the performance service at {self.base_url} "
-                    f"({type(error).__name__})",
-                    request=described,
-                ) from None
-            except httpx.TimeoutException as error:
-                if isinstance(error, httpx.ConnectTimeout) and retriable and attempt < self.retries:
-                    attempt += 1
-                    await self._pause(attempt, described, "connection timed out")
-                    continue
-                raise RequestTimeout(
-                    f"The performance service did not answer {described} in time",
-                    request=described,
-                ) from None
+                raise self._transport_error(error, described) from None
             except httpx.TransportError as error:
-                raise ConnectionFailed(
-                    f"The connection to the performance service broke during {described} "
-                    f"({type(error).__name__})",
-                    request=described,
-                ) from None
+                raise self._transport_error(error, described) from None
             elapsed_ms = (time.perf_counter() - started) * 1000
             log.debug("%s -> %s in %.0f ms", described, response.status_code, elapsed_ms)
             if response.status_code in retry_statuses and retriable and attempt < self.retries:
@@ -230,6 +230,35 @@ class PerfClient:
                     response.status_code, response.headers, response.content, request=described
                 )
                 return data if read is None else _read(read, data, described)
+
+    def _transport_error(self, error: httpx.TransportError, described: str) -> TransportError:
+        """The APIError for a request that got no answer, saying whether it may have arrived."""
+        sent = not isinstance(error, NOT_SENT_ERRORS)
+        if isinstance(error, httpx.TimeoutException):
+            if sent:
+                message = f"The performance service did not answer {described} in time"
+            elif isinstance(error, httpx.PoolTimeout):
+                message = (
+                    f"No connection to the performance service was free in time; "
+                    f"{described} was not sent"
+                )
+            else:
+                message = (
+                    f"Could not reach the performance service at {self.base_url} in time; "
+                    f"{described} was not sent"
+                )
+            return RequestTimeout(message, request=described, sent=sent)
+        if not sent:
+            return ConnectionFailed(
+                f"Could not reach the performance service at {self.base_url} "
+                f"({type(error).__name__})",
+                request=described,
+            )
+        return ConnectionLost(
+            f"The connection to the performance service broke during {described} "
+            f"({type(error).__name__}); the service may have carried it out",
+            request=described,
+        )
 
     async def _pause(self, attempt: int, described: str, why: str) -> None:
         # jitter, so that the many requests of a bulk load do not retry in lockstep

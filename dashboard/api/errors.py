@@ -3,9 +3,10 @@
 The whole family, so callers can catch exactly what they can handle::
 
     APIError                      anything this package raises about the API
-    ├── TransportError            no answer came back at all
-    │   ├── ConnectionFailed      the service could not be reached (refused, DNS, reset)
-    │   └── RequestTimeout        the service did not answer in time
+    ├── TransportError            no answer came back; ``.sent``: may the service have it?
+    │   ├── ConnectionFailed      not sent: the service could not be reached (refused, DNS)
+    │   ├── ConnectionLost        sent, then the connection broke: it may have been carried out
+    │   └── RequestTimeout        no answer in time (``.sent`` is False if never connected)
     ├── ResponseError             the service answered with an error status (``.status``)
     │   ├── BadRequest            400
     │   ├── Unauthorized          401: no valid sign-in (missing or expired token)
@@ -16,6 +17,12 @@ The whole family, so callers can catch exactly what they can handle::
     │   └── ServerError           5xx: the service failed
     ├── MalformedResponse         a success status whose body is not what the API promises
     └── InvalidQuery              refused here, before anything was sent (also a ValueError)
+
+``TransportError.sent`` is False only when the request failed before any byte of it
+left (no connection, or none free in time): then the service cannot have it, and
+sending it again is safe. True means the service may have received it, and carried it
+out: a request that is not idempotent (a POST) must not be sent again before looking
+whether it took effect.
 
 Every message is a sentence for people. None ever contains a token: requests are
 described by method and path only (the query string is dropped too).
@@ -45,6 +52,7 @@ __all__ = [
     "BadRequest",
     "Conflict",
     "ConnectionFailed",
+    "ConnectionLost",
     "FieldError",
     "Forbidden",
     "InvalidQuery",
@@ -74,15 +82,37 @@ class APIError(Exception):
 
 
 class TransportError(APIError):
-    """No answer came back from the service."""
+    """No answer came back from the service.
+
+    ``sent`` says whether the service may have received the request (and carried it out).
+    """
+
+    #: False only when no byte of the request left; when in doubt, it may have arrived.
+    sent: bool = True
 
 
 class ConnectionFailed(TransportError):
-    """The service could not be reached at all."""
+    """The service could not be reached at all: the request was not sent."""
+
+    sent = False
+
+
+class ConnectionLost(TransportError):
+    """The connection broke after the request was sent: the service may have carried it out."""
+
+    sent = True
 
 
 class RequestTimeout(TransportError):
-    """The service did not answer in time."""
+    """The service did not answer in time.
+
+    ``sent`` is False when it could not even be connected to in time (or no connection
+    was free): then the request never left.
+    """
+
+    def __init__(self, message: str, *, request: str = "", sent: bool = True) -> None:
+        super().__init__(message, request=request)
+        self.sent = sent
 
 
 class MalformedResponse(APIError):

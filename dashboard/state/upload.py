@@ -3,8 +3,11 @@
 Nothing the user typed or chose is lost to an error: a problem found in the session
 (a broken file, a schema violation, no flavor, a future time) is listed and no request
 is made; a refusal or a failure of the service is said in words next to the file it
-concerns, and the form keeps everything. A double click sends nothing twice, and after
-a timeout the user's own uploads are searched for the result before a retry is offered.
+concerns, and the form keeps everything. A double click sends nothing twice. When the
+answer to an upload is lost (a timeout, or the connection broke after it was sent), the
+service may have stored it: the user's own results are searched for it before a retry
+is offered, and every later send of that file searches first and only sends it again if
+it is not there, so it is stored once whatever the user clicks.
 """
 
 from __future__ import annotations
@@ -18,7 +21,7 @@ from urllib.parse import urlencode
 import pandas as pd
 import param
 
-from ..api import APIError, ConnectionFailed, Result, TransportError
+from ..api import APIError, Result, TransportError
 from ..fields import field_labels, fields_from_data, lookup, merge_fields
 from ..frames import TABLE_TITLES, results_frame, table_frame
 from ..schema import flatten_schema
@@ -37,6 +40,8 @@ class Upload:
     problems: tuple[Problem, ...] = ()
     outcome: str = ""
     result_id: str = ""
+    #: An answer to sending it was lost: the service may have stored it (look before resending).
+    maybe_stored: bool = False
 
     @property
     def ready(self) -> bool:
@@ -307,7 +312,15 @@ class UploadState(ClientState):
         self.uploads = [new if u is old else u for u in self.uploads]
 
     async def _send_one(self, upload: Upload) -> Upload:
+        """Send one file; one whose answer was lost is looked for first, and found, not sent."""
         assert upload.document is not None and self.execution_datetime is not None
+        if upload.maybe_stored:  # the service may have stored it since the lookup said no
+            try:
+                found = await self._already_uploaded(upload)
+            except APIError as error:
+                return replace(upload, outcome=self._unchecked(error))
+            if found is not None:
+                return replace(upload, outcome="uploaded", result_id=found.id, maybe_stored=False)
         try:
             result = await self.client.results.create(
                 upload.document,
@@ -316,23 +329,39 @@ class UploadState(ClientState):
                 execution_datetime=self.execution_datetime,
                 tags=self.tag_ids,
             )
-        except ConnectionFailed as error:  # never sent
-            return replace(upload, outcome=f"not uploaded ({error}): retry")
-        except TransportError as error:  # sent; the answer was lost: stored or not?
-            found = await self._already_uploaded(upload)
-            if found is not None:
-                return replace(upload, outcome="uploaded", result_id=found.id)
-            return replace(upload, outcome=f"not uploaded ({error}): retry")
+        except TransportError as error:
+            if not error.sent:  # this one never left (an earlier lost one keeps the flag)
+                return replace(upload, outcome=f"not uploaded ({error}): retry")
+            return await self._look_for(replace(upload, maybe_stored=True), error)
         except APIError as error:
             return replace(upload, outcome=f"refused by the service: {error}")
-        return replace(upload, outcome="uploaded", result_id=result.id)
+        return replace(upload, outcome="uploaded", result_id=result.id, maybe_stored=False)
+
+    async def _look_for(self, upload: Upload, lost: TransportError) -> Upload:
+        """After a lost answer: stored or not? Found among the user's results, or said so."""
+        try:
+            found = await self._already_uploaded(upload)
+        except APIError as error:
+            return replace(upload, outcome=self._unchecked(error))
+        if found is not None:
+            return replace(upload, outcome="uploaded", result_id=found.id, maybe_stored=False)
+        return replace(
+            upload,
+            outcome=f"not uploaded, as far as your results show: the answer was lost ({lost}); "
+            "retry, they are checked again first",
+        )
+
+    @staticmethod
+    def _unchecked(error: APIError) -> str:
+        return (
+            "not known whether it was uploaded: its answer was lost and your results could "
+            f"not be checked ({error}); retry, they are checked again first"
+        )
 
     async def _already_uploaded(self, upload: Upload) -> Result | None:
-        """Whether a timed-out upload arrived after all (among the user's own results)."""
-        try:
-            mine = await self.client.users.all_my_results(benchmark_id=self.benchmark_id)
-        except APIError:
-            return None
+        """The user's own result that is this upload, if the service stored it (an upload
+        whose answer was lost); an APIError if the user's results could not be read."""
+        mine = await self.client.users.all_my_results(benchmark_id=self.benchmark_id)
         wanted = json.dumps(upload.document, sort_keys=True)
         when = self.execution_datetime
         for result in mine:

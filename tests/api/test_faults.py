@@ -1,13 +1,15 @@
 """Faults end in the documented exception or a successful retry, and a POST is never sent twice.
 
-Timeouts, refused connections and expired tokens come from real servers; the 5xx
-answers and a broken body come from httpx's MockTransport, as no server gives
-those on demand.
+Timeouts, refused connections and expired tokens come from real servers, and answers
+lost after the service carried a request out from a real TCP proxy in front of one
+(``fault_proxy``); the 5xx answers, a broken body and the rarer transport errors come
+from httpx's MockTransport, as no server gives those on demand.
 """
 
 from __future__ import annotations
 
 import asyncio
+import json
 import socket
 from datetime import UTC, datetime
 
@@ -16,11 +18,13 @@ import pytest
 
 from dashboard.api import (
     ConnectionFailed,
+    ConnectionLost,
     MalformedResponse,
     NotFound,
     PerfClient,
     RequestTimeout,
     ServerError,
+    TransportError,
     Unauthorized,
 )
 from dashboard.sandbox.identities import identity_by_key
@@ -102,22 +106,113 @@ async def test_connection_refused_is_retried_for_reads_only():
     transport = Counting(httpx.AsyncHTTPTransport())
     url = f"http://127.0.0.1:{port}/api/v1"
     async with PerfClient(url, "t", transport=transport, backoff=0.001, retries=2) as client:
-        with pytest.raises(ConnectionFailed, match=f"Could not reach .*127.0.0.1:{port}"):
+        with pytest.raises(ConnectionFailed, match=f"Could not reach .*127.0.0.1:{port}") as read:
             await client.results.list()
         assert transport.sent == ["GET", "GET", "GET"]
         transport.sent.clear()
-        with pytest.raises(ConnectionFailed):
+        with pytest.raises(ConnectionFailed) as write:
             await new_result(client)
         assert transport.sent == ["POST"]
+    assert read.value.sent is False and write.value.sent is False, "refused: never sent"
 
 
 async def test_a_slow_answer_times_out_with_its_own_exception(fresh_sandbox):
     server = fresh_sandbox(latency_ms=400)
     transport = Counting(httpx.AsyncHTTPTransport())
     async with PerfClient(server.url, timeout=0.1, transport=transport) as client:
-        with pytest.raises(RequestTimeout, match="did not answer GET /results in time"):
+        with pytest.raises(RequestTimeout, match="did not answer GET /results in time") as late:
             await client.results.list()
     assert transport.sent == ["GET"], "a read timeout is not retried: the user is told at once"
+    assert late.value.sent is True, "it reached the service, which may have carried it out"
+
+
+@pytest.mark.parametrize(
+    ("error", "raised", "sent", "get_attempts"),
+    [
+        pytest.param(httpx.ConnectError("refused"), ConnectionFailed, False, 3, id="connect"),
+        pytest.param(httpx.ConnectTimeout("slow"), RequestTimeout, False, 3, id="connect-time"),
+        pytest.param(httpx.PoolTimeout("busy"), RequestTimeout, False, 1, id="pool-timeout"),
+        pytest.param(httpx.UnsupportedProtocol("ftp"), ConnectionFailed, False, 1, id="scheme"),
+        pytest.param(httpx.ProxyError("refused"), ConnectionFailed, False, 1, id="proxy"),
+        pytest.param(httpx.WriteError("broken"), ConnectionLost, True, 1, id="write"),
+        pytest.param(httpx.WriteTimeout("slow"), RequestTimeout, True, 1, id="write-timeout"),
+        pytest.param(httpx.ReadError("reset"), ConnectionLost, True, 1, id="read"),
+        pytest.param(httpx.ReadTimeout("slow"), RequestTimeout, True, 1, id="read-timeout"),
+        pytest.param(httpx.RemoteProtocolError("gone"), ConnectionLost, True, 1, id="closed"),
+        pytest.param(httpx.LocalProtocolError("odd"), ConnectionLost, True, 1, id="local"),
+    ],
+)
+async def test_a_request_without_an_answer_says_whether_it_may_have_arrived(
+    error, raised, sent, get_attempts
+):
+    def fail(request: httpx.Request) -> httpx.Response:
+        raise error
+
+    transport = Counting(httpx.MockTransport(fail))
+    url = "http://api.test/api/v1"
+    async with PerfClient(url, "secret-token", transport=transport, backoff=0.001) as client:
+        with pytest.raises(raised) as got:
+            await new_result(client)
+        assert transport.sent == ["POST"], "a POST is never sent again"
+        assert isinstance(got.value, TransportError) and got.value.sent is sent
+        transport.sent.clear()
+        with pytest.raises(raised) as read:
+            await client.results.list(benchmark_id="b" * 8)
+        assert transport.sent == ["GET"] * get_attempts, "only connecting is retried"
+    assert read.value.sent is sent
+    for message in (str(got.value), str(read.value)):
+        assert "secret-token" not in message and "benchmark_id" not in message
+
+
+@pytest.mark.parametrize(
+    "fault",
+    [
+        pytest.param({}, id="closed-without-an-answer"),
+        pytest.param({"reset": True}, id="reset-without-an-answer"),
+        pytest.param({"keep_head": True}, id="closed-after-the-headers"),
+    ],
+)
+async def test_an_answer_lost_after_sending_may_mean_it_was_carried_out(
+    fresh_sandbox, fault_proxy, fault
+):
+    """The service stored the result, then the connection broke: the client says so."""
+    server = fresh_sandbox()
+    proxy = fault_proxy(server.url)
+    token = identity_by_key("alice").token
+    async with PerfClient(proxy.url, token) as client:
+        benchmark = next(b for b in await client.benchmarks.all() if "c-ray" in b.name)
+        site = (await client.sites.list()).items[0]
+        flavor = (await client.flavors.list(site.id)).items[0]
+        seeded = await client.results.list(benchmark_id=benchmark.id, per_page=1)
+        document = json.loads(json.dumps(seeded.items[0].json))
+        document["result"]["score"] = 4242.5  # a result of its own, to count
+        proxy.lose_answer("POST", "/results", **fault)
+        with pytest.raises(ConnectionLost, match="broke during POST /results") as lost:
+            await client.results.create(
+                document,
+                benchmark=benchmark,
+                flavor=flavor,
+                execution_datetime=datetime(2024, 1, 1, tzinfo=UTC),
+            )
+        assert lost.value.sent is True and "may have carried it out" in str(lost.value)
+        assert token not in str(lost.value)
+        mine = await client.users.all_my_results(benchmark_id=benchmark.id)
+    assert proxy.received.count(("POST", "/results")) == 1, "the client sent it once"
+    assert proxy.reached.count(("POST", "/results")) == 1
+    assert sum(r.json == document for r in mine) == 1, "the service did store it"
+
+
+async def test_no_free_connection_in_time_means_not_sent(fresh_sandbox):
+    server = fresh_sandbox(latency_ms=500)
+    timeout = httpx.Timeout(10.0, pool=0.05)
+    async with PerfClient(server.url, timeout=timeout, concurrency=1) as client:
+        # the pool holds 10 connections: the 11th request waits for one, in vain
+        outcomes = await asyncio.gather(
+            *(client.results.list() for _ in range(11)), return_exceptions=True
+        )
+    (waited,) = [o for o in outcomes if isinstance(o, Exception)]
+    assert isinstance(waited, RequestTimeout) and waited.sent is False
+    assert "GET /results was not sent" in str(waited)
 
 
 async def test_an_expired_token_is_replaced_once_and_the_request_retried(sandbox_url):

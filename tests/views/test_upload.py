@@ -13,14 +13,11 @@ from dashboard.api import PerfClient
 from dashboard.identity import DemoTokens
 from dashboard.state.upload import PASTED, UploadState
 
-from .conftest import Faulty
+from .conftest import Faulty, until
 
 
-@pytest.fixture
-async def form(fresh_sandbox):
-    """An upload form as Alice (registered), c-ray chosen, a site and flavor chosen."""
-    transport = Faulty()
-    client = PerfClient(fresh_sandbox().url, DemoTokens("alice"), transport=transport)
+async def filled_in(client: PerfClient) -> UploadState:
+    """An upload form on ``client``, c-ray chosen, a site and flavor chosen, a sample kept."""
     state = UploadState(client=client)
     await state.start()
     c_ray = next(b for b in state.benchmarks if "c-ray" in b.name)
@@ -28,9 +25,18 @@ async def form(fresh_sandbox):
     state.param.update(benchmark_id=c_ray.id, site_id=site.id)
     await state._load_flavors()
     state.flavor_id = state.flavors[0].id
-    state.transport = transport
     sample = (await client.results.list(benchmark_id=c_ray.id, per_page=1)).items[0].json
     state.sample = json.loads(json.dumps(sample))
+    return state
+
+
+@pytest.fixture
+async def form(fresh_sandbox):
+    """An upload form as Alice (registered), c-ray chosen, a site and flavor chosen."""
+    transport = Faulty()
+    client = PerfClient(fresh_sandbox().url, DemoTokens("alice"), transport=transport)
+    state = await filled_in(client)
+    state.transport = transport
     yield state
     await client.aclose()
 
@@ -245,3 +251,94 @@ async def test_the_preview_is_the_row_the_explorer_will_show(form):
     assert list(row.columns[:4]) == ["Site", "Flavor", "Tags", "Executed (UTC)"]
     assert row.iloc[0]["Site"] == site.name and "score [s]" in row.columns
     assert row.iloc[0]["score [s]"] == 55.5
+
+
+@pytest.fixture
+async def proxied(fresh_sandbox, fault_proxy):
+    """The same form, its requests passing a real fault proxy (``.proxy``);
+    ``await .stored(document)`` counts Alice's results holding ``document``, as the
+    sandbox itself tells her (not through the proxy)."""
+    server = fresh_sandbox()
+    proxy = fault_proxy(server.url)
+    client = PerfClient(proxy.url, DemoTokens("alice"))
+    direct = PerfClient(server.url, DemoTokens("alice"))
+    state = await filled_in(client)
+
+    async def stored(document: dict) -> int:
+        mine = await direct.users.all_my_results(benchmark_id=state.benchmark_id)
+        return sum(r.json == document for r in mine)
+
+    state.proxy = proxy
+    state.stored = stored
+    yield state
+    await client.aclose()
+    await direct.aclose()
+
+
+UPLOAD = ("POST", "/results")
+LOOKUP = ("GET", "/users/self/results")
+
+
+@pytest.mark.parametrize("keep_head", [False, True], ids=["no-answer", "headers-only"])
+async def test_an_upload_whose_answer_is_lost_is_found_and_stored_once(proxied, keep_head):
+    document = valid(proxied, 11.5)
+    proxied.proxy.lose_answer(*UPLOAD, keep_head=keep_head)
+    proxied.add_files({"run.json": json.dumps(document).encode()})
+    await proxied.send()
+    (upload,) = proxied.uploads
+    assert upload.outcome == "uploaded" and upload.result_id
+    assert "1 of 1 results uploaded" in proxied.message
+    assert await proxied.stored(document) == 1
+
+    await proxied.send()  # clicked again
+    await proxied.send()  # and once more, as a retry
+    assert proxied.uploads[0].result_id == upload.result_id
+    assert await proxied.stored(document) == 1
+    assert proxied.proxy.reached.count(UPLOAD) == 1
+    assert proxied.proxy.received.count(UPLOAD) == 1, "it was found, so never sent again"
+
+
+async def test_when_the_lookup_fails_too_the_next_send_looks_first(proxied):
+    """The answer is lost and so is the lookup's: the form cannot tell, and says so."""
+    document = valid(proxied, 12.5)
+    proxied.proxy.lose_answer(*UPLOAD)
+    proxied.proxy.lose_answer(*LOOKUP)
+    proxied.add_files({"run.json": json.dumps(document).encode()})
+    await proxied.send()
+    (upload,) = proxied.uploads
+    assert not upload.result_id
+    assert upload.outcome.startswith("not known whether it was uploaded")
+    assert "could not be checked" in upload.outcome and "checked again first" in upload.outcome
+    assert "kept for a retry" in proxied.message
+    assert await proxied.stored(document) == 1, "the service had stored it"
+
+    await proxied.send()  # the network is healthy again: the user tries again
+    (upload,) = proxied.uploads
+    assert upload.outcome == "uploaded" and upload.result_id
+    assert "1 of 1 results uploaded" in proxied.message
+    assert await proxied.stored(document) == 1
+    assert proxied.proxy.received.count(UPLOAD) == 1, "looked up first, found, not resent"
+    assert proxied.proxy.reached.count(UPLOAD) == 1
+    assert proxied.proxy.reached.count(LOOKUP) == 2
+
+
+async def test_a_result_stored_only_after_the_lookup_is_found_by_the_next_send(proxied):
+    """The service stores it late, after the lookup saw nothing: the next send looks first."""
+    document = valid(proxied, 13.5)
+    proxied.proxy.hold(*UPLOAD)  # forwarded only once the lookup has been answered
+    proxied.add_files({"run.json": json.dumps(document).encode()})
+    await proxied.send()
+    (upload,) = proxied.uploads
+    assert not upload.result_id
+    assert upload.outcome.startswith("not uploaded, as far as your results show")
+    assert "checked again first" in upload.outcome
+    await until(lambda: proxied.proxy.reached.count(UPLOAD) == 1)  # stored, late
+    assert proxied.proxy.reached.index(UPLOAD) > proxied.proxy.reached.index(LOOKUP)
+    assert await proxied.stored(document) == 1
+
+    await proxied.send()  # the retry the form offered
+    (upload,) = proxied.uploads
+    assert upload.outcome == "uploaded" and upload.result_id
+    assert await proxied.stored(document) == 1
+    assert proxied.proxy.received.count(UPLOAD) == 1, "found first: not sent a second time"
+    assert proxied.proxy.reached.count(UPLOAD) == 1
