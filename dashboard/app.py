@@ -7,6 +7,7 @@ state into the views, once per session.
 from __future__ import annotations
 
 import asyncio
+import logging
 
 import panel as pn
 
@@ -23,6 +24,7 @@ from dashboard.views.admin import AdminPanel
 from dashboard.views.contribute import ClaimPanel, ContributePanel
 from dashboard.views.explorer import ResultsExplorer
 
+log = logging.getLogger("dashboard")
 _closing: set[asyncio.Task] = set()  # the loop keeps only weak references to tasks
 
 
@@ -70,14 +72,21 @@ def create_app(
     )
 
     def end_session(_context) -> None:
-        # work still under way would only meet a closed client
-        state.stop()
-        explorer.state.stop()
-        upload.stop()
-        submit.stop()
-        shell.close()
-        _close_later(client)
+        # Work still under way would only meet a closed client: each part stops, and
+        # the client is closed whatever any of them does.
+        try:
+            for stop in (state.stop, explorer.state.stop, upload.stop, submit.stop, shell.close):
+                try:
+                    stop()
+                except Exception:
+                    log.exception("A part of an ending session did not stop cleanly")
+        finally:
+            _close_later(client)
 
+    async def retry_explorer(_event) -> None:  # "Retry" covers a load that failed too
+        await explorer.state.retry()
+
+    state.param.watch(retry_explorer, "retried")
     pn.state.on_session_destroyed(end_session)
     explorer.share_in_url()
     pn.state.onload(state.refresh)

@@ -20,6 +20,7 @@ __all__ = [
     "SUMMARY_COLUMNS",
     "compare",
     "facet_counts",
+    "group_names",
     "group_summary",
     "leaf_paths",
     "options",
@@ -182,6 +183,13 @@ def group_summary(
             )
     summary = pd.DataFrame(rows, columns=[by, *SUMMARY_COLUMNS]).set_index(by)
     return summary.sort_values("median", kind="stable")
+
+
+def group_names(
+    frame: pd.DataFrame, by: Literal["site", "flavor", "tags", "benchmark"]
+) -> dict[str, str]:
+    """The groups of `frame` by `by`, id → the name :func:`group_summary` shows."""
+    return _unique_names(options(frame, by))
 
 
 def _unique_names(pairs: list[tuple[str, str]]) -> dict[str, str]:

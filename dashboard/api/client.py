@@ -29,13 +29,14 @@ from .errors import (
     InvalidQuery,
     MalformedResponse,
     RequestTimeout,
+    ServerError,
     TransportError,
     decipher_response,
 )
 from .query import encode_params
 from .records import Page
 
-__all__ = ["DEFAULT_TIMEOUT", "PerfClient", "ProgressCallback"]
+__all__ = ["DEFAULT_TIMEOUT", "HealthCallback", "PerfClient", "ProgressCallback"]
 
 log = logging.getLogger("dashboard.api")
 
@@ -63,6 +64,8 @@ NOT_SENT_ERRORS = (
 
 ProgressCallback = Callable[[int, int], None]
 """Called as ``progress(pages_loaded, pages_total)`` during a bulk load."""
+HealthCallback = Callable[[str, str], None]
+"""Called as ``callback(how, message)`` after each request (see ``watch_health``)."""
 
 
 @dataclass(frozen=True)
@@ -151,6 +154,7 @@ class PerfClient:
             headers={"Accept": "application/json", "User-Agent": "eosc-perf-dashboard"},
             limits=httpx.Limits(max_connections=max(concurrency * 2, 10)),
         )
+        self._health: list[HealthCallback] = []
         self.benchmarks = Benchmarks(self)
         self.sites = Sites(self)
         self.flavors = Flavors(self)
@@ -214,9 +218,9 @@ class PerfClient:
                         why = "connection timed out"
                     await self._pause(attempt, described, why)
                     continue
-                raise self._transport_error(error, described) from None
+                raise self._unanswered(error, described) from None
             except httpx.TransportError as error:
-                raise self._transport_error(error, described) from None
+                raise self._unanswered(error, described) from None
             elapsed_ms = (time.perf_counter() - started) * 1000
             log.debug("%s -> %s in %.0f ms", described, response.status_code, elapsed_ms)
             if response.status_code in retry_statuses and retriable and attempt < self.retries:
@@ -226,10 +230,32 @@ class PerfClient:
             # Decoding a page of results makes tens of thousands of objects in one go;
             # the collector pauses for that burst only, never across an await.
             with collector_paused():
-                data = decipher_response(
-                    response.status_code, response.headers, response.content, request=described
-                )
+                try:
+                    data = decipher_response(
+                        response.status_code, response.headers, response.content, request=described
+                    )
+                except ServerError as error:
+                    self._tell("failing", str(error))
+                    raise
+                self._tell("answered", "")
                 return data if read is None else _read(read, data, described)
+
+    def watch_health(self, callback: HealthCallback) -> None:
+        """Call ``callback(how, message)`` after every request: ``"answered"`` (the service
+        answered, whatever it said), ``"failing"`` (a 5xx) or ``"unreachable"`` (no answer)."""
+        self._health.append(callback)
+
+    def _tell(self, how: str, message: str) -> None:
+        for callback in self._health:
+            try:
+                callback(how, message)
+            except Exception:  # a watcher's failure is not the request's
+                log.exception("A health watcher of the client failed")
+
+    def _unanswered(self, error: httpx.TransportError, described: str) -> TransportError:
+        failure = self._transport_error(error, described)
+        self._tell("unreachable", str(failure))
+        return failure
 
     def _transport_error(self, error: httpx.TransportError, described: str) -> TransportError:
         """The APIError for a request that got no answer, saying whether it may have arrived."""

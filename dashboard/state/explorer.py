@@ -11,7 +11,9 @@ Choosing another benchmark while one is loading cancels that load.
 from __future__ import annotations
 
 import asyncio
+import json
 import shlex
+from collections.abc import Mapping
 from datetime import date
 from urllib.parse import urlencode
 
@@ -25,6 +27,7 @@ from ..fields import SchemaField, field_labels, fields_from_data, merge_fields
 from ..filters import Filters
 from ..plots import GROUPS, PLOT_KINDS, PlotSpec
 from ..schema import flatten_schema
+from .links import condition_problem, quoted, read_link, unoffered_choices
 from .tasks import ClientState
 
 #: The parameters a shared link carries: every choice, none of the loaded data.
@@ -128,8 +131,53 @@ class ExplorerState(ClientState):
     progress = param.Tuple(default=(0, 0), length=2, doc="Pages loaded, pages in all.")
     problem = param.String(default="", doc="Why the last load failed, in words.")
     filter_problem = param.String(default="", doc="Why the last JSON filter was refused.")
+    notice = param.String(
+        default="", doc="What a link (or the previous benchmark) asked for that was left out."
+    )
 
     _started = False  # set by start(); a benchmark set before then is loaded by start
+    _from_link: frozenset[str] = frozenset()  # what a link set, until the load that checks it
+    _carried: tuple[str, ...] = ()  # what a load left out before it made way for the next
+
+    # -- a shared link --------------------------------------------------------------
+
+    def restore(self, query: Mapping[str, str]) -> None:
+        """Take the choices of a shared link (the URL's query values, as text).
+
+        Each value is read as its parameter's type here, and checked against what the
+        widgets could offer once the results are loaded; what fails is left out and
+        said in ``notice``.
+        """
+        values, refused = read_link(self.param, query, URL_PARAMETERS)
+        with param.parameterized.batch_call_watchers(self):
+            for name, value in values.items():
+                try:
+                    setattr(self, name, value)
+                except ValueError as error:  # the parameter's own bounds
+                    refused.append(f"{name} {quoted(query[name])} ({error})")
+        self._from_link = frozenset(values)
+        self._carried = tuple(refused)
+        if refused:
+            self.notice = self._left_out(refused)
+
+    def url_query(self) -> dict[str, str]:
+        """The query of a link to this view: every choice that differs from the default."""
+        query = {}
+        for name in URL_PARAMETERS:
+            value = getattr(self, name)
+            if value == self.param[name].default or value is None:
+                continue
+            if isinstance(value, date):
+                query[name] = value.isoformat()
+            elif isinstance(value, bool | list):
+                query[name] = json.dumps(value)
+            else:
+                query[name] = str(value)
+        return query
+
+    @staticmethod
+    def _left_out(what: list[str] | tuple[str, ...]) -> str:
+        return "Left out, as nothing here offers it: " + "; ".join(what) + "."
 
     # -- loading --------------------------------------------------------------------
 
@@ -152,14 +200,29 @@ class ExplorerState(ClientState):
         if self._started:
             await self._work.run(self._load())
 
+    async def retry(self) -> None:
+        """Load again if the last load failed (the API could not be reached, say)."""
+        if self.problem and self._started:
+            await self._work.run(self._load())
+
     async def _load(self) -> None:
-        self.param.update(progress=(0, 0), problem="")
+        # what a link asked for and could not have stays said until the load adds its own
+        self.param.update(progress=(0, 0), problem="", notice=self.notice if self._carried else "")
         if not self.benchmarks:  # the schemas give the columns: they come first
             try:
                 self.benchmarks = await self.client.benchmarks.all()
             except APIError as error:
-                self.problem = f"Could not load the benchmarks: {error}"
+                self.param.update(problem=f"Could not load the benchmarks: {error}")
+                self._emptied()
                 return
+        if self.benchmark_id and self.benchmark is None:
+            # no such (approved) benchmark: all benchmarks instead, which its own load shows
+            self._carried = (
+                *self._carried,
+                f"the benchmark {quoted(self.benchmark_id)} (no such benchmark)",
+            )
+            self.benchmark_id = ""
+            return
         query = {"benchmark_id": self.benchmark_id} if self.benchmark_id else {}
         try:
             results = await self.client.results.all(
@@ -167,22 +230,36 @@ class ExplorerState(ClientState):
             )
         except APIError as error:
             self.problem = f"Could not load the results: {error}"
+            self._emptied()
             return
+        from_link, self._from_link = self._from_link, frozenset()
         fields = self._fields_for(results)
         paths = [field.path for field in fields]
         # Building 100,000 rows takes a moment: keep the server's loop free meanwhile.
         population = await asyncio.to_thread(frames.results_frame, results, paths)
-        known = set(paths)
+        # What no widget could offer for these results is left out, and said.
+        changes, dropped = unoffered_choices(
+            {name: getattr(self, name) for name in URL_PARAMETERS},
+            fields,
+            population,
+            from_link=from_link,
+        )
+        dropped, self._carried = [*self._carried, *dropped], ()
         with param.parameterized.batch_call_watchers(self):
-            self.fields = fields
-            self.population = population
-            if not self.columns or not set(self.columns) <= known:
+            self.param.update(fields=fields, population=population, **changes)
+            if not self.columns:
                 self.columns = [f.path for f in fields if f.suggested] or paths[:6]
-            if self.plot_y not in known or not self._numeric(self.plot_y):
+            if not self._numeric(self.plot_y):
                 self.plot_y = _default_value(fields, population)
-            if self.plot_x not in known or not self._numeric(self.plot_x):
+            if not self._numeric(self.plot_x):
                 self.plot_x = "execution_datetime"
+            self.notice = self._left_out(dropped) if dropped else ""
         self.refilter()
+
+    def _emptied(self) -> None:
+        """After a failed load: nothing loaded, rather than the previous benchmark's rows."""
+        empty = frames.results_frame([])
+        self.param.update(population=empty, filtered=empty, counts={})
 
     def _fields_for(self, results) -> list[SchemaField]:
         data_fields = fields_from_data(result.json for result in results)
@@ -251,14 +328,11 @@ class ExplorerState(ClientState):
 
     def add_json_filter(self, path: str, op: str, value) -> bool:
         """Add a JSON filter if it fits the field; else say why in ``filter_problem``."""
-        field = self.field(path)
-        if field is None:
-            return self._refuse(f"{path!r} is not a field of this benchmark's results")
-        if op not in field.operators:
-            allowed = " ".join(field.operators) or "none"
-            return self._refuse(f"{field.label} ({field.kind}) takes only: {allowed}")
         if isinstance(value, date):
             value = value.isoformat()
+        problem = condition_problem(self.field(path), path, op, value)
+        if problem:
+            return self._refuse(problem)
         try:
             condition = JsonFilter(path, op, value)
         except InvalidQuery as error:

@@ -80,6 +80,23 @@ class SessionState(ClientState):
         default=False, doc="Whether the user ticked that they accept the terms and policy."
     )
     registration_problem = param.String(default="", doc="Why registering did not work.")
+    retried = param.Integer(default=0, doc="How often the user asked to try again.")
+
+    def __init__(self, client, **params) -> None:
+        super().__init__(client, **params)
+        # Every request of the session, whichever part made it, says how the API is.
+        client.watch_health(self._heard)
+
+    def _heard(self, how: str, message: str) -> None:
+        if how != "answered":
+            self.param.update(connection=how, problem=message)
+        elif self.connection != "connected":  # it answers again: the trouble is over
+            self.param.update(connection="connected", problem="")
+
+    async def retry(self) -> None:
+        """Try again after the API could not be reached (the other parts follow ``retried``)."""
+        self.param.update(connection="connecting", retried=self.retried + 1)
+        await self.refresh()
 
     async def refresh(self) -> None:
         """Ask the API who we are and what was uploaded last."""

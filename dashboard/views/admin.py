@@ -120,7 +120,7 @@ class AdminPanel(pn.viewable.Viewer):
             row_content=self._submission_detail,
             embed_content=False,
         )
-        self._submissions_heading = pn.pane.Markdown("")
+        self._submissions_heading = pn.pane.HTML("")
         approve = pn.widgets.Button(label="Approve the ticked submissions", color="primary")
         reject = pn.widgets.Button(label="Reject the ticked submissions", color="danger")
         approve.on_click(lambda _event: self.ask_review(self.ticked_submissions, approve=True))
@@ -132,7 +132,7 @@ class AdminPanel(pn.viewable.Viewer):
             row_content=self._claim_detail,
             embed_content=False,
         )
-        self._claims_heading = pn.pane.Markdown("")
+        self._claims_heading = pn.pane.HTML("")
         uphold = pn.widgets.Button(label="Approve the ticked claims", color="primary")
         drop = pn.widgets.Button(label="Reject the ticked claims", color="danger")
         uphold.on_click(lambda _event: self.ask_decide(self.ticked_claims, uphold=True))
@@ -206,11 +206,11 @@ class AdminPanel(pn.viewable.Viewer):
         counts = {kind: sum(s.kind == kind for s in items) for kind in KINDS}
         said = ", ".join(plural(n, kind) for kind, n in counts.items() if n)
         self._submissions_heading.object = (
-            f"**{plural(len(items), 'submission')} {'await' if len(items) != 1 else 'awaits'} "
-            f"review** ({said}), oldest first. "
+            f"<b>{plural(len(items), 'submission')} {'await' if len(items) != 1 else 'awaits'} "
+            f"review</b> ({escape(said)}), oldest first. "
             "Expand a row (►) for its details."
             if items
-            else "**Nothing awaits review.**"
+            else "<b>Nothing awaits review.</b>"
         )
 
     def _claims_loaded(self, *_events) -> None:
@@ -218,11 +218,11 @@ class AdminPanel(pn.viewable.Viewer):
         self.claims.selection = []
         self.claims.value = claims_frame(cases)
         self._claims_heading.object = (
-            f"**{plural(len(cases), 'claim')} {'await' if len(cases) != 1 else 'awaits'} "
-            "review**, oldest first. Their results are hidden "
+            f"<b>{plural(len(cases), 'claim')} {'await' if len(cases) != 1 else 'awaits'} "
+            "review</b>, oldest first. Their results are hidden "
             "from everyone until you decide. Expand a row (►) for the result."
             if cases
-            else "**No claim awaits review.**"
+            else "<b>No claim awaits review.</b>"
         )
 
     def _handled_loaded(self, *_events) -> None:

@@ -23,11 +23,11 @@ class RegistrationPanel(SessionView):
     def __init__(self, **params) -> None:
         super().__init__(**params)
         state = self.state
-        terms = pn.pane.Markdown(
-            "**Register to contribute.** You are signed in but not registered yet. "
+        terms = pn.pane.HTML(
+            "<b>Register to contribute.</b> You are signed in but not registered yet. "
             "Registering keeps your e-mail address with what you upload and submit, and "
-            "means you accept the [terms of use and the privacy policy]"
-            f"({PRIVACY_POLICY_URL}) of EOSC Performance.",
+            f'means you accept the <a href="{escape(PRIVACY_POLICY_URL)}" target="_blank">'
+            "terms of use and the privacy policy</a> of EOSC Performance.",
             margin=(5, 10),
         )
         accept = pn.widgets.Checkbox.from_param(
@@ -63,7 +63,7 @@ class ContributePanel(SessionView):
     def __init__(self, **params) -> None:
         super().__init__(**params)
         session = self.state
-        hint = self._hint = pn.pane.Markdown("")
+        hint = self._hint = pn.pane.HTML("")
         submit = self.submit
         mine = MinePanel(submit, self.upload)
         tabs = pn.Tabs(

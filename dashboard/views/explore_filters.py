@@ -283,7 +283,9 @@ class JsonFilterBuilder(ExplorerView):
         for condition in self.state.json_filters:
             remove = pn.widgets.Button(label="✕", width=40, description="Remove this condition")
             remove.on_click(lambda _e, text=condition: self.state.remove_json_filter(text))
-            rows.append(pn.Row(pn.pane.Str(condition, margin=(10, 5)), remove))
+            # a condition's text may come from a link: shown as text, never as markup
+            shown = pn.pane.HTML(f"<code>{escape(condition)}</code>", margin=(10, 5))
+            rows.append(pn.Row(shown, remove))
         self._active.objects = rows
 
 
@@ -299,14 +301,26 @@ class LoadProgress(ExplorerView):
             visible=state.param.loading,
             sizing_mode="stretch_width",
         )
-        self._text = pn.pane.Str(
-            pn.bind(self._describe, state.param.loading, state.param.progress, state.param.filtered)
+        self._text = pn.pane.HTML(
+            pn.bind(
+                self._describe,
+                state.param.loading,
+                state.param.progress,
+                state.param.filtered,
+                state.param.problem,
+            ),
+            margin=(5, 10),
         )
         self._alert = alert(state.param.problem, "danger")
-        self._layout = pn.Column(self._bar, self._text, self._alert, sizing_mode="stretch_width")
+        self._notice = alert(state.param.notice, "warning")
+        self._layout = pn.Column(
+            self._bar, self._text, self._alert, self._notice, sizing_mode="stretch_width"
+        )
 
-    def _describe(self, loading: bool, progress: tuple[int, int], filtered) -> str:
+    def _describe(self, loading: bool, progress: tuple[int, int], filtered, problem: str) -> str:
         done, total = progress
         if loading:
-            return f"Loading results: {done} of {total or '?'} pages"
+            return f"Loading results: {done:,} of {f'{total:,}' if total else '?'} pages"
+        if problem:  # the alert says why; no count of what is not there
+            return ""
         return f"{len(filtered):,} of {len(self.state.population):,} results match"

@@ -136,7 +136,7 @@ class Comparison(ExplorerView):
 
     def __init__(self, **params) -> None:
         super().__init__(**params)
-        self._hint = pn.pane.Markdown("Tick two or more rows in the table, then compare.")
+        self._hint = pn.pane.HTML("Tick two or more rows in the table, then compare.")
         # The table is made on the first comparison: one widget less to update until then.
         self._table: pn.widgets.Tabulator | None = None
         self._layout = pn.Column(self._hint, sizing_mode="stretch_width")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from html import escape
 
 import pandas as pd
 import panel as pn
@@ -50,7 +51,7 @@ class ResultsTable(ExplorerView):
         self._table.param.watch(
             lambda _event: setattr(self, "ticked", self.selected_ids), "selection"
         )
-        self._picked = pn.pane.Markdown("", visible=False, margin=(0, 10))
+        self._picked = pn.pane.HTML("", visible=False, margin=(0, 10))
         show_all = pn.widgets.Button(label="Show all", color="light", visible=False)
         show_all.on_click(lambda _event: setattr(self, "only_ids", None))
         self._show_all = show_all
@@ -64,7 +65,7 @@ class ResultsTable(ExplorerView):
             filename="eosc-performance-results.json",
             label="Export JSON",
         )
-        self._code = pn.pane.Markdown("", sizing_mode="stretch_width")
+        self._code = pn.pane.HTML("", sizing_mode="stretch_width")
         state.param.watch(self._refresh, "filtered")
         state.param.watch(self._restyle, ["columns", "fields"])
         self.param.watch(self._refresh, "only_ids")
@@ -175,4 +176,8 @@ class ResultsTable(ExplorerView):
                 "\n\nThe API filters on one site and one flavor and has no free-text filter "
                 "with these: the snippet loads a superset; filter the rest in pandas."
             )
-        self._code.object = f"```python\n{python}```\n\n```bash\n{curl}\n```{note}"
+        # the snippet quotes the link's filters (free text included): escaped, never Markdown
+        self._code.object = (
+            f"<pre><code>{escape(python)}</code></pre><pre><code>{escape(curl)}</code></pre>"
+            + (f"<p>{escape(note.strip())}</p>" if note else "")
+        )

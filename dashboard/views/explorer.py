@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from urllib.parse import parse_qsl, urlencode
 
 import panel as pn
 import param
@@ -93,9 +94,27 @@ class ResultsExplorer(pn.viewable.Viewer):
             await asyncio.sleep(0.05)
 
     def share_in_url(self) -> None:
-        """Keep every choice in the page's URL, so a link restores this exact view."""
-        if pn.state.location is not None:
-            pn.state.location.sync(self.state, {name: name for name in URL_PARAMETERS})
+        """Keep every choice in the page's URL, so a link restores this exact view.
+
+        The link's own values go through the state's checks (:meth:`ExplorerState.restore`),
+        the same as a click's; from then on every change is written to the URL.
+        """
+        location = pn.state.location
+        if location is None:
+            return
+        self.state.restore(dict(parse_qsl(location.search.lstrip("?"))))
+
+        def write(*_events) -> None:
+            others = [
+                (name, value)
+                for name, value in parse_qsl(location.search.lstrip("?"))
+                if name not in URL_PARAMETERS
+            ]
+            query = urlencode([*others, *self.state.url_query().items()])
+            location.search = f"?{query}" if query else ""
+
+        self.state.param.watch(write, list(URL_PARAMETERS))
+        write()
 
     def __panel__(self):
         return self._layout

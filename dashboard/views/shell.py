@@ -7,6 +7,7 @@ from html import escape
 import panel as pn
 import param
 from bokeh.models.widgets.tables import DateFormatter
+from panel.theme import THEMES
 
 from ..identity import demo_choices
 from ..state import SessionState
@@ -25,6 +26,20 @@ class Fast(pn.theme.Fast):
     """
 
     _resources = {**pn.theme.Fast._resources, "font": {}}
+
+
+class FastListTemplate(pn.template.FastListTemplate):
+    """Panel's page template, taking from a link's ``?theme=`` only a theme it has.
+
+    Panel looks the value up unchecked: any other word raised while the page was built,
+    and the visitor got a traceback instead of the dashboard. The class keeps Panel's
+    name, by which Panel finds the template's bundled files.
+    """
+
+    @staticmethod
+    def _get_theme_from_query_args():
+        theme = pn.template.FastListTemplate._get_theme_from_query_args()
+        return theme if theme in THEMES else None
 
 
 def connection_html(api_url: str, sandbox: bool, connection: str, problem: str) -> str:
@@ -87,8 +102,7 @@ class ConnectionStatus(SessionView):
         self._layout = pn.Row(self._text, self._retry, sizing_mode="stretch_width")
 
     async def _on_retry(self, _event) -> None:
-        self.state.connection = "connecting"
-        await self.state.refresh()
+        await self.state.retry()
 
 
 class IdentityPanel(SessionView):
@@ -125,7 +139,7 @@ class LatestResults(SessionView):
     def __init__(self, **params) -> None:
         super().__init__(**params)
         state = self.state
-        self._heading = pn.pane.Markdown(
+        self._heading = pn.pane.HTML(
             pn.bind(self._heading_text, state.param.latest_count), margin=(0, 10)
         )
         self._table = pn.widgets.Tabulator(
@@ -145,7 +159,7 @@ class LatestResults(SessionView):
 
     @staticmethod
     def _heading_text(count: int) -> str:
-        return f"### Latest uploads ({count:,} results in all)"
+        return f"<h3>Latest uploads ({count:,} results in all)</h3>"
 
 
 class AppShell(SessionView):
@@ -227,12 +241,17 @@ class AppShell(SessionView):
         self.admin_view = self._admin_tab = self._admin_for = None
 
     def close(self) -> None:
-        """Stop the work of the parts this shell built itself (the session is ending)."""
-        self._drop_admin()
+        """Stop the work of the parts this shell built itself (the session is ending).
+
+        The page is gone by then and Panel has taken its models apart: the layout is
+        left as it is, only the work stops.
+        """
+        if self.admin_view is not None:
+            self.admin_view.queue.stop()
 
     def template(self) -> pn.template.BaseTemplate:
         """The shell in a page template, for ``panel serve``."""
-        return pn.template.FastListTemplate(
+        return FastListTemplate(
             title=TITLE,
             header=[self.connection],
             sidebar=[self.identity],

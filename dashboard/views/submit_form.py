@@ -57,7 +57,8 @@ class SubmitPanel(pn.viewable.Viewer):
             description,
             schema,
             pn.Row(pn.pane.Markdown("Sample result:"), sample, try_it),
-            pn.pane.Markdown(state.param.tried),
+            # names the schema's fields, which its author chose: text, not Markdown
+            pn.pane.HTML(state.param.tried.rx.pipe(escape)),
             send,
             title="A benchmark",
             sizing_mode="stretch_width",

@@ -114,10 +114,12 @@ class UploadPanel(pn.viewable.Viewer):
             ["uploads", "benchmark_id", "site_id", "flavor_id", "tag_ids", "execution_datetime"],
         )
         message = alert(state.param.message, "info")
-        link = pn.pane.Markdown(
+        link = pn.pane.HTML(
             state.param.explorer_link.rx.pipe(
                 lambda query: (
-                    f"[Open the uploaded results in the explorer]({query})" if query else ""
+                    f'<a href="{escape(query)}">Open the uploaded results in the explorer</a>'
+                    if query
+                    else ""
                 )
             ),
             visible=state.param.explorer_link.rx.bool(),

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-import asyncio
-import time
 from collections.abc import Callable
 
 import httpx
 import panel as pn
 import pytest
+from helpers import until
+
+__all__ = ["Faulty", "until"]
 
 
 @pytest.fixture(autouse=True)
@@ -17,15 +18,6 @@ def panel_state():
     pn.state.kill_all_servers()
     pn.state.reset()
     pn.state.clear_caches()
-
-
-async def until(condition, timeout: float = 10.0) -> None:
-    """Wait for a watcher's work (scheduled on the loop) to show its effect."""
-    deadline = time.monotonic() + timeout
-    while not condition():
-        if time.monotonic() > deadline:
-            raise AssertionError("the state did not settle in time")
-        await asyncio.sleep(0.02)
 
 
 class Faulty(httpx.AsyncBaseTransport):

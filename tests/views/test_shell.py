@@ -165,3 +165,38 @@ async def test_the_client_is_closed_when_the_session_ends(sandbox_url):
     for callback in callbacks:
         callback(None)
     await until(lambda: app.state.client.closed)
+
+
+async def test_a_load_that_fails_shows_in_the_header_and_retry_loads_it(fresh_sandbox, tmp_path):
+    """The API goes away between two choices: the header says so at once, the explorer
+    shows no count left from the benchmark before, and Retry brings both back."""
+    server = fresh_sandbox(data_dir=tmp_path)
+    port = int(server.url.split(":")[2].split("/")[0])
+    app = create_app(server.url, sandbox=True)
+    app.state.client.retries = 0
+    explorer = app.explorer
+    await app.state.refresh()
+    await explorer.state.start()
+    first, second = explorer.state.benchmarks[:2]
+    explorer.state.benchmark_id = first.id
+    await until(lambda: not explorer.state.loading and len(explorer.state.population) > 0)
+    assert "Connected to the sandbox API" in app.connection._text.object
+
+    server.stop()
+    explorer.state.benchmark_id = second.id
+    await until(lambda: not explorer.state.loading and explorer.state.problem)
+    assert app.state.connection == "unreachable", "any part's failed request is the header's"
+    assert "Cannot reach the sandbox API" in app.connection._text.object
+    assert app.connection._retry.visible
+    assert explorer.progress._text.object == "", "no count of the previous benchmark's rows"
+    assert explorer.state.population.empty
+
+    fresh_sandbox(data_dir=tmp_path, port=port)  # the service comes back
+    app.connection._retry.clicks += 1
+    await until(lambda: not explorer.state.loading and len(explorer.state.population) > 0)
+    assert set(explorer.state.population["benchmark_id"]) == {second.id}
+    assert app.state.connection == "connected" and not app.connection._retry.visible
+    assert "results match" in explorer.progress._text.object
+    for part in (app.state, explorer.state):
+        part.stop()
+    await app.state.client.aclose()

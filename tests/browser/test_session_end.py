@@ -1,0 +1,71 @@
+"""A session that ends (its page closed) stops its work and closes its client, an admin's too."""
+
+from __future__ import annotations
+
+import logging
+import re
+import time
+
+import panel as pn
+import pytest
+from playwright.sync_api import expect
+
+from dashboard.app import create_app
+from dashboard.cli import free_port
+
+from .test_admin_browser import ADMIN_TAB, sign_in
+
+
+@pytest.fixture
+def served(sandbox_url, caplog):
+    """The app served in this process (so the test sees each session's parts), with
+    sessions ended half a second after their page goes."""
+    shells = []
+
+    def session():
+        shell = create_app(sandbox_url, sandbox=True)
+        shells.append(shell)
+        return shell.template()
+
+    port = free_port()
+    caplog.set_level(logging.WARNING)
+    server = pn.serve(
+        {"/": session},
+        port=port,
+        address="127.0.0.1",
+        websocket_origin=[f"127.0.0.1:{port}"],
+        show=False,
+        threaded=True,
+        check_unused_sessions_milliseconds=200,
+        unused_session_lifetime_milliseconds=300,
+    )
+    try:
+        yield f"http://127.0.0.1:{port}/", shells
+    finally:
+        server.stop()
+
+
+def until(condition, timeout: float = 20.0) -> bool:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.1)
+    return True
+
+
+def test_an_admins_session_closes_its_client_when_the_page_goes(browser, served, caplog):
+    url, shells = served
+    page = browser.new_context().new_page()
+    page.goto(url)
+    expect(page.get_by_text(re.compile(r"\d+ of \d+ results match"))).to_be_visible(timeout=30_000)
+    sign_in(page, "Ada Admin (demo administrator)")
+    expect(page.locator(".bk-tab").filter(has_text=ADMIN_TAB)).to_have_count(1, timeout=30_000)
+    (shell,) = [shell for shell in shells if shell.state.identity == "admin"]
+    assert shell.admin_view is not None and not shell.state.client.closed
+
+    page.context.close()  # the visitor closes the tab
+    assert until(lambda: shell.state.client.closed), "the ended session's client is closed"
+    problems = [r.getMessage() for r in caplog.records if r.levelno >= logging.WARNING]
+    assert not [p for p in problems if "session" in p.lower() or "TabPanel" in p], problems
+    assert not [r for r in caplog.records if r.exc_info], "no traceback when a session ends"
