@@ -2,207 +2,236 @@
 
 A result file is read (:func:`read_result`), then checked against its benchmark's JSON
 Schema (:func:`check_result`) under the draft the schema's ``$schema`` names, the way
-the service will check it. Each problem says where it is (a line and column of the
-file, or a path in the JSON) and what is wrong, in words, with the schema's own
-description of the field when it has one. A benchmark's schema is checked against its
-meta-schema (:func:`check_schema`) before it is submitted.
+the service will check it, and with the schema's formats (``date-time`` and the rest)
+checked too. Each problem says where it is (a line and column of the file, or a path in
+the JSON) and what is wrong, in words, with the schema's own description of the field
+when it has one. A benchmark's schema is read (:func:`read_schema`) and checked against
+its meta-schema (:func:`check_schema`) before it is submitted.
+
+The steps live apart along the data flow: :mod:`dashboard.json_reading` turns bytes
+into JSON within bounds (files come from anyone), :mod:`dashboard.schema_checks` makes a
+schema safe to use (it never fetches anything), and this module puts them together
+for the forms. None of these functions raises: whatever goes wrong unexpectedly is
+itself a problem, said in the form (and logged in one line, without a traceback).
 """
 
 from __future__ import annotations
 
 import json
-import re
-import warnings
 from collections.abc import Mapping
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
 import jsonschema
-from jsonschema.protocols import Validator
+
+from .json_reading import (
+    MAX_FILE_BYTES,
+    MAX_RESULT_DEPTH,
+    MAX_SCHEMA_BYTES,
+    MAX_VALUES,
+    RESULT,
+    SCHEMA,
+    Problem,
+    ReadFile,
+    encoded,
+    json_path,
+    read_json,
+    shorter,
+    unexpected,
+    value_flaw,
+)
+from .schema_checks import (
+    Flaw,
+    TooMuchWork,
+    UnusableSchema,
+    errors_of,
+    meta_schema_error,
+    offline_validator,
+    reference_flaws,
+    validator_class,
+)
 
 __all__ = [
     "MAX_FILE_BYTES",
+    "MAX_PROBLEMS",
+    "MAX_RESULT_DEPTH",
+    "MAX_SCHEMA_BYTES",
+    "MAX_VALUES",
     "Problem",
     "ReadFile",
     "check_execution_datetime",
     "check_result",
     "check_schema",
+    "read_pasted",
     "read_result",
+    "read_schema",
 ]
 
-#: Results are a few kilobytes of JSON; a file this large is not one.
-MAX_FILE_BYTES = 2 * 1024 * 1024
-_BOM = b"\xef\xbb\xbf"
-_CONSTANT = re.compile(r"-?Infinity|NaN")
-_LONGEST_VALUE = 80
-
-
-@dataclass(frozen=True)
-class Problem:
-    """One thing wrong with an upload: where, what, and what the schema says there."""
-
-    where: str
-    message: str
-    description: str = ""
-
-    def __str__(self) -> str:
-        described = f" ({self.description})" if self.description else ""
-        return f"{self.where}: {self.message}{described}"
-
-
-@dataclass(frozen=True)
-class ReadFile:
-    """A file as read: its JSON object, or the problems that stop it being a result."""
-
-    name: str
-    document: dict[str, Any] | None
-    problems: tuple[Problem, ...] = ()
-
-
-def _position(text: str, index: int) -> str:
-    line = text.count("\n", 0, index) + 1
-    column = index - (text.rfind("\n", 0, index) + 1) + 1
-    return f"line {line}, column {column}"
-
-
-def _constant_outside_strings(text: str) -> re.Match[str] | None:
-    """The first NaN/Infinity that is a value, not text inside a string."""
-    in_string = escaped = False
-    for index, char in enumerate(text):
-        if in_string:
-            if escaped:
-                escaped = False
-            elif char == "\\":
-                escaped = True
-            elif char == '"':
-                in_string = False
-        elif char == '"':
-            in_string = True
-        elif char in "-IN":
-            match = _CONSTANT.match(text, index)
-            if match:
-                return match
-    return None
+#: More problems than this are not read by anyone; the rest are not even looked for.
+MAX_PROBLEMS = 50
+_FORMAT_EXAMPLES = {
+    "date-time": "2024-05-01T12:00:00Z",
+    "date": "2024-05-01",
+    "time": "12:00:00Z",
+    "duration": "PT1H30M",
+    "email": "name@example.org",
+    "uri": "https://example.org/page",
+    "uuid": "123e4567-e89b-12d3-a456-426614174000",
+    "ipv4": "192.0.2.1",
+    "ipv6": "2001:db8::1",
+}
 
 
 def read_result(name: str, data: bytes) -> ReadFile:
     """Read one result file: UTF-8 JSON text holding one object, of a sane size."""
-
-    def refused(where: str, message: str) -> ReadFile:
-        return ReadFile(name, None, (Problem(where, message),))
-
-    if not data.strip():
-        return refused(name, "the file is empty: a result is a JSON object")
-    if len(data) > MAX_FILE_BYTES:
-        return refused(
-            name,
-            f"the file is {len(data) / 1024 / 1024:.1f} MB; a result file may be at most "
-            f"{MAX_FILE_BYTES // 1024 // 1024} MB",
-        )
-    if data.startswith(_BOM):
-        return refused(
-            name,
-            "the file starts with a byte order mark (BOM), which JSON does not allow: "
-            "save it as UTF-8 without BOM",
-        )
     try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError as error:
-        return refused(name, f"the file is not UTF-8 text (byte {error.start + 1} is not)")
-    constant = _constant_outside_strings(text)
-    if constant:
-        return refused(
-            f"{name}, {_position(text, constant.start())}",
-            f"{constant.group()} is not a JSON value: use a number, or null",
-        )
+        return read_json(name, data, RESULT)
+    except Exception as error:
+        return ReadFile(name, None, (unexpected(name, error),))
+
+
+def read_pasted(name: str, text: str) -> ReadFile:
+    """Read a result pasted as text, like a file."""
     try:
-        document = json.loads(text)
-    except json.JSONDecodeError as error:
-        return refused(
-            f"{name}, line {error.lineno}, column {error.colno}", f"not JSON: {error.msg}"
-        )
-    if not isinstance(document, dict):
-        kind = {list: "a list", str: "a string", bool: "true or false"}.get(
-            type(document), "null" if document is None else "a number"
-        )
-        return refused(name, f"a result is a JSON object ({{...}}), but this file holds {kind}")
-    return ReadFile(name, document)
+        data = encoded(name, text)
+        if isinstance(data, Problem):
+            return ReadFile(name, None, (data,))
+        return read_json(name, data, RESULT)
+    except Exception as error:
+        return ReadFile(name, None, (unexpected(name, error),))
 
 
-def _validator_class(schema: Mapping[str, Any], default: type[Validator]) -> type[Validator]:
-    with warnings.catch_warnings():  # an unknown $schema falls back, as on the service
-        warnings.simplefilter("ignore", DeprecationWarning)
-        return jsonschema.validators.validator_for(schema, default=default)
-
-
-def _json_path(parts) -> str:
-    path = ""
-    for part in parts:
-        path += f"[{part}]" if isinstance(part, int) else f".{part}" if path else str(part)
-    return path or "(the whole result)"
+def read_schema(text: str) -> tuple[dict[str, Any] | None, list[Problem]]:
+    """A benchmark's schema from its text: JSON, an object, valid for its meta-schema, and
+    self-contained; with what is wrong with it (the schema is None if it is unreadable)."""
+    try:
+        data = encoded("schema", text)
+        if isinstance(data, Problem):
+            return None, [data]
+        read = read_json("schema", data, SCHEMA)
+        if read.document is None:
+            return None, list(read.problems)
+        return read.document, check_schema(read.document)
+    except Exception as error:
+        return None, [unexpected("schema", error)]
 
 
 def _short(value: Any) -> str:
-    text = json.dumps(value, ensure_ascii=False, default=str)
-    return text if len(text) <= _LONGEST_VALUE else text[: _LONGEST_VALUE - 1] + "…"
+    return shorter(json.dumps(value, ensure_ascii=False, default=str))
 
 
 def _in_words(error: jsonschema.ValidationError) -> tuple[list, str, str]:
     """The error's path, message and the schema's description of the field it is about."""
     schema = error.schema if isinstance(error.schema, Mapping) else {}
     path = list(error.absolute_path)
-    description = str(schema.get("description", "") or "")
+    description = shorter(str(schema.get("description", "") or ""), 300)
     if error.validator == "required":
         instance = error.instance if isinstance(error.instance, Mapping) else {}
         names = [n for n in error.validator_value if n not in instance and repr(n) in error.message]
         missing = names[0] if names else ""
         field = schema.get("properties", {}).get(missing, {})
         described = field.get("description", "") if isinstance(field, Mapping) else ""
-        return [*path, missing], "is required but missing", str(described or "")
-    if error.validator == "additionalProperties":
-        return path, error.message, description
+        return [*path, missing], "is required but missing", shorter(str(described or ""), 300)
     value = _short(error.instance)
+    example = _FORMAT_EXAMPLES.get(str(error.validator_value))
     messages = {
         "type": lambda: f"{value} is not of type {_short(error.validator_value)}",
         "enum": lambda: f"{value} is not one of {_short(error.validator_value)}",
         "const": lambda: f"{value} must be {_short(error.validator_value)}",
+        "format": lambda: (
+            f"{value} is not a valid {shorter(str(error.validator_value))}"
+            + (f", such as {example}" if example else "")
+        ),
     }
-    message = messages.get(str(error.validator), lambda: error.message)()
+    message = messages.get(str(error.validator), lambda: shorter(error.message, 300))()
     return path, message, description
 
 
+def _flaw_problem(where: str, flaw: Flaw, before: str = "") -> Problem:
+    at = f"{where}, at {json_path(flaw.path)}" if flaw.path else where
+    return Problem(at, before + flaw.message)
+
+
 def check_result(document: Any, schema: Mapping[str, Any] | bool) -> list[Problem]:
-    """Every way `document` fails `schema`, in document order; empty when it passes."""
+    """Every way `document` fails `schema`, in document order; empty when it passes.
+
+    At most :data:`MAX_PROBLEMS` are listed (and a last one saying there are more)."""
+    try:
+        return _check_result(document, schema)
+    except Exception as error:
+        return [unexpected("the result", error)]
+
+
+def _check_result(document: Any, schema: Mapping[str, Any] | bool) -> list[Problem]:
     if schema is False:
         schema = {"not": {}}
     elif not isinstance(schema, Mapping):
         schema = {}
-    cls = _validator_class(schema, jsonschema.validators._LATEST_VERSION)
+    found = value_flaw(document, RESULT)
+    if found is not None:
+        path, message = found
+        return [Problem(json_path(path), message)]
+    unusable = "cannot be used to check results: "
     try:
-        errors = sorted(cls(schema).iter_errors(document), key=lambda e: list(map(str, e.path)))
-    except Exception as error:  # a user's schema can fail in many ways (a bad $ref, regex)
-        return [Problem("the benchmark's schema", f"cannot be used to check results: {error}")]
+        validator = offline_validator(schema, jsonschema.validators._LATEST_VERSION)
+        errors = errors_of(validator, document, MAX_PROBLEMS + 1)
+    except UnusableSchema as error:
+        return [_flaw_problem("the benchmark's schema", error.flaw, unusable)]
+    except TooMuchWork:
+        return [
+            Problem(
+                "the benchmark's schema",
+                unusable + "checking this result takes too long (its $refs branch out at "
+                "every level)",
+            )
+        ]
+    except RecursionError:
+        return [
+            Problem(
+                "the benchmark's schema",
+                unusable + "checking went deeper than Python allows (do its $refs loop?)",
+            )
+        ]
+    except Exception as error:  # a user's schema can fail in many ways (a bad regex)
+        return [Problem("the benchmark's schema", unusable + shorter(str(error), 300))]
     problems = []
-    for error in errors:
+    for error in sorted(errors[:MAX_PROBLEMS], key=lambda e: list(map(str, e.path))):
         path, message, description = _in_words(error)
-        problems.append(Problem(_json_path(path), message, description))
+        problems.append(Problem(json_path(path), message, description))
+    if len(errors) > MAX_PROBLEMS:
+        problems.append(
+            Problem(
+                "(the whole result)",
+                f"has more problems than the {MAX_PROBLEMS} listed: fix these and check again",
+            )
+        )
     return problems
 
 
 def check_schema(schema: Any) -> list[Problem]:
-    """Whether `schema` is a JSON Schema its meta-schema accepts (draft-07 unless named)."""
+    """Whether `schema` is a JSON Schema its meta-schema accepts (draft-07 unless named),
+    that holds every definition it refers to and can be used without end."""
+    try:
+        return _check_schema(schema)
+    except Exception as error:
+        return [unexpected("schema", error)]
+
+
+def _check_schema(schema: Any) -> list[Problem]:
     if not isinstance(schema, Mapping):
         return [Problem("schema", "a benchmark's JSON Schema is a JSON object ({...})")]
-    cls = _validator_class(schema, jsonschema.Draft7Validator)
+    found = value_flaw(schema, SCHEMA)
+    if found is not None:
+        return [_flaw_problem("schema", Flaw(*found))]
     try:
-        cls.check_schema(schema)
-    except jsonschema.SchemaError as error:
-        where = _json_path(list(error.absolute_path))
-        return [Problem(f"schema {where}" if error.absolute_path else "schema", error.message)]
-    except Exception as error:  # e.g. a $schema that is not text
-        return [Problem("schema", str(error))]
-    return []
+        cls = validator_class(schema, jsonschema.Draft7Validator)
+    except UnusableSchema as error:
+        return [_flaw_problem("schema", error.flaw)]
+    error = meta_schema_error(schema, cls)
+    if error is not None:
+        flaw = Flaw(tuple(error.absolute_path), shorter(error.message, 300))
+        return [_flaw_problem("schema", flaw)]
+    return [_flaw_problem("schema", flaw) for flaw in reference_flaws(schema, cls)]
 
 
 def check_execution_datetime(when: datetime | None, now: datetime | None = None) -> str:

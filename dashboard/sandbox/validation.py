@@ -5,18 +5,32 @@ the sandbox cannot reach one, so it accepts any well-formed image reference. A
 benchmark's JSON Schema must be valid for its own meta-schema, and a result must
 pass its benchmark's schema, under the draft the schema's ``$schema`` names (the
 real service's defaults: draft-07 to check schemas, the latest draft to validate
-results). Failures answer 422 with ``errors.error`` and ``errors.path``.
+results; formats are not checked, as on the real service). Failures answer 422 with
+``errors.error`` and ``errors.path``.
+
+Nothing here ever fetches: references resolve in a registry holding only the schema
+(and the drafts' meta-schemas), and a schema whose ``$ref`` points outside itself is
+refused when submitted, as are schemas too large or too deeply nested to check. The
+sandbox imports nothing from the rest of the dashboard, so it keeps its own small
+version of these checks.
 """
 
 from __future__ import annotations
 
+import json
 import re
 import warnings
+from collections import deque
+from collections.abc import Mapping
 from typing import Any
+from urllib.parse import urldefrag, urljoin
 
 import jsonschema
+import referencing
+import referencing.jsonschema
 from jsonschema.exceptions import best_match
 from jsonschema.protocols import Validator
+from referencing.exceptions import Unresolvable
 
 from dashboard.sandbox import errors
 
@@ -25,6 +39,14 @@ _IMAGE = re.compile(
     r"[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*$"
 )
 _TAG = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$")
+#: Nothing is retrieved; jsonschema adds the drafts' meta-schemas to this registry.
+_OFFLINE = referencing.Registry()
+# The dashboard's own bounds (real schemas are a few kB and nest under ten levels).
+MAX_SCHEMA_BYTES = 256 * 1024
+MAX_SCHEMA_DEPTH = 64
+# Values, not schemas: a "$ref" inside refers to nothing. (A property of that name is
+# not looked into either; results are checked offline all the same.)
+_DATA = frozenset({"enum", "const", "default", "examples"})
 
 
 def check_image(image: str, tag: str) -> None:
@@ -42,19 +64,79 @@ def _validator_class(schema: dict[str, Any], default: type[Validator]) -> type[V
 
 
 def check_schema(schema: dict[str, Any]) -> None:
-    """422 unless `schema` is valid for its meta-schema."""
+    """422 unless `schema` is valid for its meta-schema, of a sane size and self-contained."""
+    too_deep = _too_deep(schema)
+    if too_deep is not None:
+        raise errors.invalid({"error": "JSON schema nested too deep", "path": f"{too_deep}"})
+    if len(json.dumps(schema)) > MAX_SCHEMA_BYTES:
+        raise errors.invalid({"error": "JSON schema too large", "path": "deque([])"})
     try:
-        _validator_class(schema, jsonschema.Draft7Validator).check_schema(schema)
+        cls = _validator_class(schema, jsonschema.Draft7Validator)
+        cls.check_schema(schema)
+        _check_references(schema, cls)
     except jsonschema.SchemaError as exc:
         raise errors.invalid({"error": exc.message, "path": f"{exc.path}"}) from None
+    except errors.ApiError:
+        raise
     except Exception as exc:  # e.g. a `$schema` that is not even a string
         raise errors.invalid({"error": str(exc), "path": "deque([])"}) from None
+
+
+def _too_deep(value: Any) -> deque | None:
+    """The path to the first list or object nested past the bound (a stack: no recursion)."""
+    stack: list[tuple[Any, tuple]] = [(value, ())]
+    while stack:
+        node, path = stack.pop()
+        if isinstance(node, dict):
+            items: Any = node.items()
+        elif isinstance(node, list):
+            items = enumerate(node)
+        else:
+            continue
+        if len(path) >= MAX_SCHEMA_DEPTH:
+            return deque(path)
+        stack.extend((child, (*path, key)) for key, child in items)
+    return None
+
+
+def _check_references(schema: dict[str, Any], cls: type[Validator]) -> None:
+    """422 for the first ``$ref`` that the schema itself does not resolve (none is fetched)."""
+    resource = referencing.jsonschema.specification_with(
+        cls.ID_OF(cls.META_SCHEMA) or "", default=referencing.Specification.OPAQUE
+    ).create_resource(schema)
+    registry = jsonschema.validators.SPECIFICATIONS.combine(_OFFLINE)
+    registry = registry.with_resource(resource.id() or "", resource).crawl()
+    stack: list[tuple[Any, tuple, str]] = [(schema, (), "")]
+    while stack:
+        node, path, base = stack.pop()
+        if isinstance(node, list):
+            stack.extend((child, (*path, i), base) for i, child in enumerate(node))
+            continue
+        if not isinstance(node, Mapping):
+            continue
+        own_id = cls.ID_OF(node)
+        if isinstance(own_id, str):
+            base = urldefrag(urljoin(base, own_id)).url
+        for keyword in ("$ref", "$dynamicRef", "$recursiveRef"):
+            ref = node.get(keyword)
+            if isinstance(ref, str):
+                try:
+                    registry.resolver(base).lookup(ref)
+                except Unresolvable:
+                    raise errors.invalid(
+                        {
+                            "error": f"Unresolvable JSON reference: {ref!r} (only references "
+                            "within the schema are resolved)",
+                            "path": f"{deque((*path, keyword))}",
+                        }
+                    ) from None
+        stack.extend((child, (*path, key), base) for key, child in node.items() if key not in _DATA)
 
 
 def result_validator(schema: dict[str, Any]) -> Validator:
     """A validator for results of a benchmark with `schema`."""
     cls = _validator_class(schema, jsonschema.validators._LATEST_VERSION)
-    return cls(schema)
+    return cls(schema, registry=_OFFLINE)
 
 
 def validate_result(validator: Validator, document: Any) -> None:

@@ -14,7 +14,7 @@ import param
 
 from ..api import APIError, Conflict, ValidationFailed
 from ..schema import flatten_schema
-from ..uploads import Problem, check_result, check_schema, read_result
+from ..uploads import Problem, check_result, read_result, read_schema
 from .tasks import ClientState
 
 
@@ -31,11 +31,9 @@ class SubmitState(ClientState):
 
     @staticmethod
     def read_schema(text: str) -> tuple[dict | None, list[Problem]]:
-        """A benchmark's schema from its text: JSON, an object, valid for its meta-schema."""
-        read = read_result("schema", text.encode("utf-8"))
-        if read.document is None:
-            return None, list(read.problems)
-        return read.document, check_schema(read.document)
+        """A benchmark's schema from its text: JSON, an object, valid for its meta-schema,
+        holding every definition it refers to (nothing is fetched)."""
+        return read_schema(text)
 
     def try_schema(self, schema_text: str, sample: bytes) -> bool:
         """Check the schema on a sample result: its problems, and the suggested columns."""

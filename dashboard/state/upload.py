@@ -25,7 +25,14 @@ from ..api import APIError, Result, TransportError
 from ..fields import field_labels, fields_from_data, lookup, merge_fields
 from ..frames import TABLE_TITLES, results_frame, table_frame
 from ..schema import flatten_schema
-from ..uploads import Problem, check_execution_datetime, check_result, read_result
+from ..uploads import (
+    Problem,
+    ReadFile,
+    check_execution_datetime,
+    check_result,
+    read_pasted,
+    read_result,
+)
 from .tasks import ClientState
 
 PASTED = "pasted JSON"
@@ -134,15 +141,17 @@ class UploadState(ClientState):
 
     def add_files(self, files: dict[str, bytes]) -> None:
         """Read and check files (a file of the same name is replaced)."""
-        added = {name: read_result(name, data) for name, data in files.items()}
-        kept = [u for u in self.uploads if u.name not in added]
-        new = [self._checked(r.name, r.document, r.problems) for r in added.values()]
-        self.uploads = kept + new
-        self._prefill()
+        self._add([read_result(name, data) for name, data in files.items()])
 
     def add_text(self, text: str) -> None:
         """Pasted JSON, checked like a file."""
-        self.add_files({PASTED: text.encode("utf-8")})
+        self._add([read_pasted(PASTED, text)])
+
+    def _add(self, reads: list[ReadFile]) -> None:
+        names = {read.name for read in reads}
+        kept = [u for u in self.uploads if u.name not in names]
+        self.uploads = kept + [self._checked(r.name, r.document, r.problems) for r in reads]
+        self._prefill()
 
     def remove(self, name: str) -> None:
         self.uploads = [u for u in self.uploads if u.name != name]

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import json
+import logging
 
 import pytest
+from silent_listener import SilentListener, within
 
 from dashboard.api import PerfClient
 from dashboard.identity import DemoTokens
@@ -30,7 +32,7 @@ async def forms(fresh_sandbox):
     ("schema_text", "words"),
     [
         ("{not json", "not JSON"),
-        ("", "the file is empty"),
+        ("", "the schema is empty"),
         ('{"type": "nonsense"}', "'nonsense' is not valid"),
         ('{"required": "score"}', "'score' is not of type 'array'"),
         ("[1, 2]", "holds a list"),
@@ -115,3 +117,101 @@ async def test_what_awaits_review_is_listed_and_reports_on_my_results_are_shown(
     await forms.load_reports_on(mine.id)
     assert [c.message for c in forms.reports_on] == ["Looks ten times too fast"]
     await bob.aclose()
+
+
+def _deep(levels: int) -> str:
+    return '{"not": ' * levels + "{}" + "}" * levels
+
+
+HOSTILE_SCHEMAS = [
+    pytest.param('{"$schema": 5}', "schema, at $schema", "must be text in quotes", id="$schema-5"),
+    pytest.param(_deep(2000), "schema", "nested more than 64 levels", id="nested-2000"),
+    pytest.param(_deep(70), "schema, at not.not.not", "nested more than 64", id="nested-70"),
+    pytest.param(
+        json.dumps({"description": "x" * (2 * 1024 * 1024 + 100_000)}),
+        "schema",
+        "the schema is 2.1 MB; a benchmark's schema may be at most 256 kB",
+        id="2.1-MB",
+    ),
+    pytest.param(
+        '{"maximum": 1e400}', "schema, at maximum", "1e400 is beyond the largest", id="1e400"
+    ),
+    pytest.param(
+        '{"type": "object", "type": "array"}',
+        "schema",
+        'the key "type" is given twice',
+        id="duplicate-key",
+    ),
+    pytest.param('{"title": "\\ud800"}', "schema, at title", "surrogate pair", id="\\ud800"),
+    pytest.param('{"title": "\ud800"}', "schema, line 1, column 12", "surrogate", id="pasted"),
+    pytest.param('{"$ref": "#"}', "schema, at $ref", "starts a loop", id="ref-loop"),
+    pytest.param(
+        '{"properties": {"a": {"$ref": "#/$defs/none"}}}',
+        "schema, at properties.a.$ref",
+        '"#/$defs/none" points to nothing in this schema',
+        id="ref-to-nothing",
+    ),
+    pytest.param(
+        '{"pattern": "[a-"}', "schema, at pattern", "'[a-' is not a 'regex'", id="bad-regex"
+    ),
+    pytest.param('{"$id": 5}', "schema, at $id", "must be text in quotes", id="$id-5"),
+]
+
+
+@pytest.mark.parametrize(("schema_text", "where", "words"), HOSTILE_SCHEMAS)
+async def test_a_hostile_schema_is_said_in_the_form_and_never_sent(
+    forms, caplog, schema_text, where, words
+):
+    caplog.set_level(logging.DEBUG)
+    args = ("eoscperf/hostile", "1.0", "https://example.org/doc", "", schema_text)
+    assert not await forms.submit_benchmark(*args)
+    (problem,) = forms.problems
+    assert problem.where.startswith(where) and words in problem.message, problem
+    assert not forms.try_schema(schema_text, b'{"score": 1}')
+    assert forms.problems == [problem] and forms.tried == ""
+    assert forms.transport.posts == []
+    assert all(not record.exc_info for record in caplog.records)
+    assert "Traceback" not in caplog.text
+
+
+async def test_a_schema_with_remote_refs_fetches_nothing_and_names_them(forms):
+    with SilentListener() as listener:
+        for ref in (
+            f"http://127.0.0.1:{listener.port}/s.json",
+            f"https://127.0.0.1:{listener.port}/s.json#/definitions/x",
+            "file:///etc/passwd",
+            "other.json",
+        ):
+            text = json.dumps({"properties": {"score": {"$ref": ref}}})
+            _, problems = within(1, lambda t=text: forms.read_schema(t))
+            (problem,) = problems
+            assert problem.where == "schema, at properties.score.$ref"
+            assert problem.message.startswith(f'"{ref}" refers to a document outside')
+            assert not within(1, lambda t=text: forms.try_schema(t, b'{"score": 1}'))
+            assert forms.problems == [problem]
+            assert not await forms.submit_benchmark(
+                "eoscperf/remote", "1.0", "https://example.org/doc", "", text
+            )
+        assert listener.connections == 0
+    assert forms.transport.posts == []
+
+
+async def test_a_schema_with_its_own_definitions_is_tried_and_submitted(forms):
+    schema = {
+        "$id": "https://example.org/bench.json",
+        "definitions": {"seconds": {"$id": "seconds.json", "type": "number", "minimum": 0}},
+        "properties": {
+            "score": {"$ref": "seconds.json"},
+            "runs": {"items": {"$ref": "#/definitions/seconds"}},
+            "config": {"$ref": "http://json-schema.org/draft-07/schema#"},
+            "when": {"type": "string", "format": "date-time"},
+        },
+    }
+    text = json.dumps(schema)
+    assert forms.try_schema(text, b'{"score": 1, "runs": [2], "config": {"type": "string"}}')
+    assert not forms.try_schema(text, b'{"score": -1, "when": "yesterday"}')
+    assert [p.where for p in forms.problems] == ["score", "when"]
+    assert await forms.submit_benchmark(
+        "eoscperf/self-contained", "1.0", "https://example.org/doc", "", text
+    )
+    assert forms.transport.posts == ["/api/v1/benchmarks"]

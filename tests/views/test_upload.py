@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import logging
 from datetime import UTC, datetime, timedelta
 
 import httpx
 import pytest
+from silent_listener import SilentListener, within
 
 from dashboard.api import PerfClient
 from dashboard.identity import DemoTokens
@@ -342,3 +344,133 @@ async def test_a_result_stored_only_after_the_lookup_is_found_by_the_next_send(p
     assert await proxied.stored(document) == 1
     assert proxied.proxy.received.count(UPLOAD) == 1, "found first: not sent a second time"
     assert proxied.proxy.reached.count(UPLOAD) == 1
+
+
+def _nested(levels: int) -> bytes:
+    return b'{"a": ' * levels + b"1" + b"}" * levels
+
+
+HOSTILE_FILES = [
+    pytest.param(_nested(10_000), "run.json", "nested more than 32 levels", id="nested-10000"),
+    pytest.param(_nested(33), "run.json, at a.a.a", "nested more than 32 levels", id="nested-33"),
+    pytest.param(
+        b'{"result": {"score": ' + b"7" * 5000 + b"}}",
+        "run.json, at result.score",
+        "a number of 5,000 digits is beyond the largest number",
+        id="integer-of-5000-digits",
+    ),
+    pytest.param(
+        b'{"result": {"score": 1e400}}',
+        "run.json, at result.score",
+        "1e400 is beyond the largest number JSON results can carry",
+        id="1e400",
+    ),
+    pytest.param(
+        b'{"result": {"score": 2.5e-400}}',
+        "run.json, at result.score",
+        "2.5e-400 is too small for JSON results to carry",
+        id="2.5e-400",
+    ),
+    pytest.param(
+        b'{"note": "\\ud800"}', "run.json, at note", "half of a UTF-16 surrogate pair", id="\\ud800"
+    ),
+    pytest.param(
+        b'{"\\udc00": 1}', "run.json", 'the key "\\udc00" holds \\udc00', id="surrogate-key"
+    ),
+    pytest.param(b'{"note": "\\u0000"}', "run.json, at note", "NUL character", id="nul"),
+    pytest.param(
+        b'{"result": {"score": 1, "score": 2}}',
+        "run.json, at result",
+        'the key "score" is given twice',
+        id="duplicate-key",
+    ),
+    pytest.param(
+        b'{"v": [' + b"1," * 60_000 + b"1]}",
+        "run.json",
+        "holds more than 50,000 values",
+        id="huge-array",
+    ),
+    pytest.param(
+        json.dumps({f"key{i}": i for i in range(60_000)}).encode(),
+        "run.json",
+        "holds more than 50,000 values",
+        id="huge-object",
+    ),
+]
+
+
+def _no_traceback_logged(caplog) -> None:
+    assert all(not record.exc_info for record in caplog.records)
+    assert "Traceback" not in caplog.text
+
+
+@pytest.mark.parametrize(("data", "where", "words"), HOSTILE_FILES)
+async def test_a_hostile_file_is_said_in_the_form_and_nothing_is_sent(
+    form, caplog, data, where, words
+):
+    caplog.set_level(logging.DEBUG)
+    form.add_files({"run.json": data})
+    (upload,) = form.uploads
+    assert not upload.ready and upload.document is None
+    (problem,) = upload.problems
+    assert problem.where.startswith(where) and words in problem.message, problem
+    await form.send()
+    assert "no file is ready to send" in form.message
+    assert form.transport.posts == [], "nothing reached the API"
+    _no_traceback_logged(caplog)
+
+
+async def test_pasted_text_with_a_lone_surrogate_is_said_in_the_form(form, caplog):
+    caplog.set_level(logging.DEBUG)
+    form.add_text('{"result": {"score": 1, "note": "\ud800"}}')
+    (upload,) = form.uploads
+    (problem,) = upload.problems
+    assert problem.where == f"{PASTED}, line 1, column 34"
+    assert "half of a UTF-16 surrogate pair" in problem.message
+    await form.send()
+    assert form.transport.posts == []
+    _no_traceback_logged(caplog)
+
+
+async def test_minus_zero_and_long_texts_are_ordinary_values(form):
+    document = {**valid(form, 1.0), "offset": 0.0, "notes": "n" * 1_000_000}
+    form.add_text(json.dumps(document).replace('"offset": 0.0', '"offset": -0'))
+    (upload,) = form.uploads
+    assert upload.ready, upload.problems
+    assert upload.document["offset"] == 0 and len(upload.document["notes"]) == 1_000_000
+
+
+async def test_a_benchmark_schema_with_a_remote_ref_fetches_nothing_and_says_so(form, caplog):
+    caplog.set_level(logging.DEBUG)
+    with SilentListener() as listener:
+        remote = f"http://127.0.0.1:{listener.port}/score.json"
+        benchmark = next(b for b in form.benchmarks if b.id == form.benchmark_id)
+        hostile = {"properties": {"result": {"$ref": remote}}}
+        form.benchmarks = [
+            dataclasses.replace(b, json_schema=hostile) if b is benchmark else b
+            for b in form.benchmarks
+        ]
+        within(1, lambda: form.add_files({"run.json": json.dumps(valid(form)).encode()}))
+        assert listener.connections == 0
+    (upload,) = form.uploads
+    (problem,) = upload.problems
+    assert problem.where == "the benchmark's schema, at properties.result.$ref"
+    assert f'"{remote}" refers to a document outside this schema' in problem.message
+    await form.send()
+    assert form.transport.posts == []
+    _no_traceback_logged(caplog)
+
+
+async def test_a_date_time_that_is_not_one_is_refused_in_the_session(form):
+    benchmark = next(b for b in form.benchmarks if b.id == form.benchmark_id)
+    timed = {"properties": {"finished": {"type": "string", "format": "date-time"}}}
+    form.benchmarks = [
+        dataclasses.replace(b, json_schema=timed) if b is benchmark else b for b in form.benchmarks
+    ]
+    form.add_text(json.dumps({"finished": "yesterday"}))
+    (upload,) = form.uploads
+    assert [(p.where, p.message) for p in upload.problems] == [
+        ("finished", '"yesterday" is not a valid date-time, such as 2024-05-01T12:00:00Z')
+    ]
+    await form.send()
+    assert form.transport.posts == []
