@@ -16,7 +16,11 @@ schema makes it. Here:
   part of the value is checked (checking would never end), or a chain of them longer
   than :data:`MAX_CHAIN`;
 - a schema nests at most :data:`MAX_SCHEMA_DEPTH` levels, and its ``$schema`` is text;
-- checking one value evaluates at most :data:`MAX_WORK` keywords (:func:`errors_of`).
+- checking one value evaluates at most :data:`MAX_WORK` keywords (:func:`errors_of`), and
+  a ``pattern`` (``patternProperties``) matches one text for at most
+  :data:`PATTERN_SECONDS`: Python's ``re`` has no time limit, and a pattern such as
+  ``^(a|a)*$`` backtracks for hours while holding the interpreter; the ``regex``
+  library, which takes a timeout, matches them instead.
   To count them all, the whole schema is checked under the draft its root names (a
   subschema's own ``$schema`` is not followed; benchmark schemas have none).
 
@@ -39,6 +43,7 @@ from urllib.parse import urldefrag, urljoin
 import jsonschema
 import referencing
 import referencing.jsonschema
+import regex
 from jsonschema.protocols import Validator
 from referencing.exceptions import NoSuchAnchor, PointerToNowhere, Unresolvable
 
@@ -46,8 +51,10 @@ __all__ = [
     "MAX_CHAIN",
     "MAX_SCHEMA_DEPTH",
     "MAX_WORK",
+    "PATTERN_SECONDS",
     "Flaw",
     "TooMuchWork",
+    "UnusablePattern",
     "UnusableSchema",
     "errors_of",
     "meta_schema_error",
@@ -71,6 +78,8 @@ MAX_WORK = 200_000
 #: Nothing is retrieved: an unknown URI is simply not there (jsonschema combines this
 #: with its registry of the drafts' meta-schemas, so those resolve, offline).
 OFFLINE = referencing.Registry()
+#: Time one pattern may take on one text (real ones match in microseconds).
+PATTERN_SECONDS = 0.05
 _REF_KEYWORDS = ("$ref", "$dynamicRef", "$recursiveRef")
 # Keywords whose values are data, not schemas: a "$ref" key inside them refers to nothing.
 _DATA = frozenset({"enum", "const", "default", "examples"})
@@ -100,6 +109,14 @@ class Flaw:
 
 class TooMuchWork(Exception):
     """Checking a value against a schema took more than :data:`MAX_WORK` keyword checks."""
+
+
+class UnusablePattern(Exception):
+    """A schema's ``pattern`` that is no regular expression, or took longer than
+    :data:`PATTERN_SECONDS` on one text; ``str()`` says which, naming it."""
+
+    def __init__(self, pattern: str, why: str) -> None:
+        super().__init__(f"its pattern {_shown(pattern)!r} {why}")
 
 
 class UnusableSchema(Exception):
@@ -314,11 +331,70 @@ def _counted(keyword: Any) -> Any:
     return counted
 
 
+def _matches(pattern: str, text: str) -> bool:
+    try:
+        return regex.search(pattern, text, timeout=PATTERN_SECONDS) is not None
+    except TimeoutError:
+        why = "takes too long to match (it backtracks without end on some texts)"
+        raise UnusablePattern(pattern, why) from None
+    except regex.error as error:
+        raise UnusablePattern(pattern, f"is not a regular expression ({error})") from None
+
+
+def _pattern(validator: Validator, pattern: str, instance: Any, schema: Any) -> Iterator:
+    if validator.is_type(instance, "string") and not _matches(pattern, instance):
+        yield jsonschema.ValidationError(f"{instance!r} does not match {pattern!r}")
+
+
+def _pattern_properties(validator: Validator, patterns: Any, instance: Any, schema: Any):
+    if not validator.is_type(instance, "object"):
+        return
+    for pattern, subschema in patterns.items():
+        for name, value in instance.items():
+            if _matches(pattern, name):
+                yield from validator.descend(value, subschema, path=name, schema_path=pattern)
+
+
+def _additional_properties(validator: Validator, allowed: Any, instance: Any, schema: Any):
+    if not validator.is_type(instance, "object"):
+        return
+    named = schema.get("properties", {})
+    patterns = list(schema.get("patternProperties", {}))
+    extras = sorted(
+        (
+            name
+            for name in instance
+            if name not in named and not any(_matches(p, name) for p in patterns)
+        ),
+        key=str,
+    )
+    if validator.is_type(allowed, "object"):
+        for extra in extras:
+            yield from validator.descend(instance[extra], allowed, path=extra)
+    elif not allowed and extras:
+        listed = ", ".join(repr(extra) for extra in extras)
+        yield jsonschema.ValidationError(
+            f"Additional properties are not allowed ({listed} "
+            f"{'was' if len(extras) == 1 else 'were'} unexpected)"
+        )
+
+
+#: jsonschema's keywords that match patterns with ``re``, matched with a time limit here.
+_BOUNDED = {
+    "pattern": _pattern,
+    "patternProperties": _pattern_properties,
+    "additionalProperties": _additional_properties,
+}
+
+
 @cache
 def _counting(cls: type[Validator]) -> type[Validator]:
     """`cls` with every keyword counted against the check's budget (jsonschema has no
-    budget of its own; subschemas are checked by the same class, so they count too)."""
-    keywords = {name: _counted(keyword) for name, keyword in cls.VALIDATORS.items()}
+    budget of its own; subschemas are checked by the same class, so they count too), and
+    patterns matched with a time limit."""
+    keywords = {
+        name: _counted(_BOUNDED.get(name, keyword)) for name, keyword in cls.VALIDATORS.items()
+    }
     return jsonschema.validators.extend(cls, keywords)
 
 

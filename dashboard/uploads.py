@@ -43,6 +43,7 @@ from .json_reading import (
 from .schema_checks import (
     Flaw,
     TooMuchWork,
+    UnusablePattern,
     UnusableSchema,
     errors_of,
     meta_schema_error,
@@ -185,6 +186,8 @@ def _check_result(document: Any, schema: Mapping[str, Any] | bool) -> list[Probl
                 "every level)",
             )
         ]
+    except UnusablePattern as error:
+        return [Problem("the benchmark's schema", unusable + str(error))]
     except RecursionError:
         return [
             Problem(

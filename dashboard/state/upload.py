@@ -150,7 +150,13 @@ class UploadState(ClientState):
     def _add(self, reads: list[ReadFile]) -> None:
         names = {read.name for read in reads}
         kept = [u for u in self.uploads if u.name not in names]
-        self.uploads = kept + [self._checked(r.name, r.document, r.problems) for r in reads]
+        # a file whose answer was lost, added again, is still looked for before it is sent
+        lost = {u.name for u in self.uploads if u.maybe_stored and not u.result_id}
+        added = [
+            replace(self._checked(r.name, r.document, r.problems), maybe_stored=r.name in lost)
+            for r in reads
+        ]
+        self.uploads = kept + added
         self._prefill()
 
     def remove(self, name: str) -> None:
@@ -165,7 +171,8 @@ class UploadState(ClientState):
             elif upload.document is None:
                 rechecked.append(upload)  # unreadable whatever the benchmark
             else:
-                rechecked.append(self._checked(upload.name, upload.document, ()))
+                checked = self._checked(upload.name, upload.document, ())
+                rechecked.append(replace(checked, maybe_stored=upload.maybe_stored))
         self.uploads = rechecked
         self._prefill()
 
@@ -310,12 +317,15 @@ class UploadState(ClientState):
                     **({"tag_ids": json.dumps(self.tag_ids)} if self.tag_ids else {}),
                 }
             )
-        failed = [u for u in self.uploads if u.outcome and not u.result_id]
-        self.message = f"{sent} of {len(self.uploads)} results uploaded." + (
-            f" {len(failed)} not sent: see each file; everything is kept for a retry."
-            if failed
-            else ""
-        )
+        unsent = [u for u in self.uploads if u.outcome and not u.result_id]
+        unsure = sum(u.maybe_stored for u in unsent)
+        said = f"{sent} of {len(self.uploads)} results uploaded."
+        if unsent:
+            parts = [f"{len(unsent) - unsure} not sent"] if len(unsent) > unsure else []
+            if unsure:  # their answers were lost
+                parts.append(f"{unsure} may have been stored (a retry looks for them first)")
+            said += f" {', '.join(parts)}: see each file; everything is kept for a retry."
+        self.message = said
 
     def _replace(self, old: Upload, new: Upload) -> None:
         self.uploads = [new if u is old else u for u in self.uploads]
