@@ -88,6 +88,8 @@ def create_app(
 
     state.param.watch(retry_explorer, "retried")
     pn.state.on_session_destroyed(end_session)
+    if pn.state.curdoc is not None and pn.state.curdoc.session_context is not None:
+        pn.config.exception_handler = shell.failed  # this session's, not a traceback
     explorer.share_in_url()
     pn.state.onload(state.refresh)
     pn.state.onload(explorer.state.start)

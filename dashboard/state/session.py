@@ -81,6 +81,9 @@ class SessionState(ClientState):
     )
     registration_problem = param.String(default="", doc="Why registering did not work.")
     retried = param.Integer(default=0, doc="How often the user asked to try again.")
+    unforeseen = param.String(
+        default="", doc="An error no part of the dashboard foresaw (its details are logged)."
+    )
 
     def __init__(self, client, **params) -> None:
         super().__init__(client, **params)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from html import escape
 
 import panel as pn
@@ -14,6 +15,7 @@ from ..state import SessionState
 from .alerts import alert
 
 TITLE = "EOSC Performance"
+log = logging.getLogger("dashboard")
 
 
 class Fast(pn.theme.Fast):
@@ -249,13 +251,25 @@ class AppShell(SessionView):
         if self.admin_view is not None:
             self.admin_view.queue.stop()
 
+    def failed(self, error: BaseException) -> None:
+        """An error that escaped a callback: logged in full, said in words, not raised at
+        the page (Panel's ``exception_handler``)."""
+        log.error("A callback of this session failed", exc_info=error)
+        self.state.unforeseen = (
+            f"Something went wrong here ({type(error).__name__}); the details are in the "
+            "dashboard's log. What you typed is kept: try again, or reload the page."
+        )
+
     def template(self) -> pn.template.BaseTemplate:
         """The shell in a page template, for ``panel serve``."""
+        unforeseen = alert(self.state.param.unforeseen, "danger")
         return FastListTemplate(
             title=TITLE,
             header=[self.connection],
             sidebar=[self.identity],
-            main=[pn.Column(self.registration, self.tabs, sizing_mode="stretch_width")],
+            main=[
+                pn.Column(unforeseen, self.registration, self.tabs, sizing_mode="stretch_width")
+            ],
             accent="#0b3d91",
             design=Fast,
         )

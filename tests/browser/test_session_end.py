@@ -1,4 +1,5 @@
-"""A session that ends (its page closed) stops its work and closes its client, an admin's too."""
+"""A served session's life: an error nobody foresaw is said, not raised; when its page goes,
+its work stops and its client is closed, an admin's too."""
 
 from __future__ import annotations
 
@@ -69,3 +70,25 @@ def test_an_admins_session_closes_its_client_when_the_page_goes(browser, served,
     problems = [r.getMessage() for r in caplog.records if r.levelno >= logging.WARNING]
     assert not [p for p in problems if "session" in p.lower() or "TabPanel" in p], problems
     assert not [r for r in caplog.records if r.exc_info], "no traceback when a session ends"
+
+
+def test_an_error_in_a_callback_is_said_in_the_page_and_logged_not_raised(browser, served, caplog):
+    url, shells = served
+    page = browser.new_context().new_page()
+    errors = []
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.goto(url)
+    expect(page.get_by_text(re.compile(r"\d+ of \d+ results match"))).to_be_visible(timeout=30_000)
+
+    def bug(_event) -> None:  # stands for a defect of ours in any callback
+        raise RuntimeError("a defect of ours")
+
+    for shell in shells:
+        shell.state.param.watch(bug, "identity")
+    sign_in(page, "Alice Provider (demo user, registered)")
+    expect(
+        page.get_by_text(re.compile(r"^Something went wrong here \(RuntimeError\)"))
+    ).to_be_visible(timeout=15_000)
+    assert [r for r in caplog.records if r.exc_info and "a defect of ours" in str(r.exc_info[1])]
+    assert not [e for e in errors if "a defect of ours" in e], "no traceback in the browser"
+    page.context.close()
