@@ -267,9 +267,7 @@ class AppShell(SessionView):
             title=TITLE,
             header=[self.connection],
             sidebar=[self.identity],
-            main=[
-                pn.Column(unforeseen, self.registration, self.tabs, sizing_mode="stretch_width")
-            ],
+            main=[pn.Column(unforeseen, self.registration, self.tabs, sizing_mode="stretch_width")],
             accent="#0b3d91",
             design=Fast,
         )
