@@ -216,8 +216,13 @@ def _check_reference(
     reference = choices["reference"]
     if not reference or not len(population):
         return []
+    # The summary names groups among the filtered rows: a flavor is "standard.large" at one
+    # site, "standard.large (CESNET)" among several. Any such form of a group's name does.
     names = summaries.group_names(population, choices["plot_group"])
-    if reference in names or reference in set(names.values()):
+    raw = {name.split(" (", 1)[0] for name in names.values()}
+    if reference in names or reference in set(names.values()) or reference in raw:
+        return []
+    if reference.split(" (", 1)[0] in raw and reference.endswith(")"):
         return []
     changes["reference"] = ""
     return [f"the reference group {quoted(reference)} (no such group)"]

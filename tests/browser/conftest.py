@@ -53,7 +53,15 @@ def page(browser, request, tmp_path_factory):
     page.dialogs = []
     page.console_errors = []
     page.failed_requests = []
-    page.on("requestfailed", lambda request: page.failed_requests.append(request.url))
+    # a request the page itself gave up (a spinner gone before its image came) is no failure
+    page.on(
+        "requestfailed",
+        lambda request: (
+            page.failed_requests.append(request.url)
+            if request.failure != "net::ERR_ABORTED"
+            else None
+        ),
+    )
     page.on("dialog", lambda dialog: (page.dialogs.append(dialog.message), dialog.dismiss()))
     page.on(
         "console",
