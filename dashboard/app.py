@@ -60,8 +60,8 @@ def create_app(
     client = PerfClient(target.url, tokens)
     state = SessionState(client=client, api_url=target.url, sandbox=on_sandbox)
     explorer = ResultsExplorer(state=ExplorerState(client=client))
-    upload = UploadState(client=client)
     submit = SubmitState(client=client)
+    upload = UploadState(client=client, on_submitted=submit.remember)
     contribute = ContributePanel(state=state, upload=upload, submit=submit)
     explorer.main.append(ClaimPanel(state=state, explorer=explorer))
     shell = AppShell(

@@ -5,18 +5,26 @@ seed). Tests share it, so a test that changes data creates the objects it change
 and never relies on counts staying put. ``fresh_sandbox`` starts isolated servers
 for tests that need options (latency, size, auth mode) or a clean state.
 ``fault_proxy`` puts a :class:`faultproxy.FaultProxy` in front of one, to lose answers.
+
+The benchmarks tests submit use container images under ``example/``: every sandbox of
+the test run (and of the processes it starts) knows them, as a registry knows pushed
+images; any other unknown image is refused with the real service's 422.
 """
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Iterator
 
 import httpx
 import pytest
 from faultproxy import FaultProxy  # tests/faultproxy.py, beside this file
 
-from dashboard.sandbox import SandboxConfig, SandboxServer
+from dashboard.sandbox import IMAGES_ENV, SandboxConfig, SandboxServer
 from dashboard.sandbox.identities import identity_by_key
+
+TEST_IMAGES = "example/*"
+os.environ[IMAGES_ENV] = TEST_IMAGES
 
 
 @pytest.fixture(scope="session")

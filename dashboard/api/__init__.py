@@ -35,7 +35,19 @@ from .errors import (
     ValidationFailed,
 )
 from .query import OPERATORS, JsonFilter, json_path, sort_by
-from .records import Benchmark, Claim, Flavor, Page, Result, Site, Submit, Tag, User
+from .records import (
+    Benchmark,
+    Claim,
+    Flavor,
+    Items,
+    Page,
+    Result,
+    Site,
+    Submit,
+    Tag,
+    Unreadable,
+    User,
+)
 from .sync import SyncClient
 
 __all__ = [
@@ -57,6 +69,7 @@ __all__ = [
     "Flavor",
     "Forbidden",
     "InvalidQuery",
+    "Items",
     "JsonFilter",
     "MalformedResponse",
     "NotFound",
@@ -74,6 +87,7 @@ __all__ = [
     "TokenSource",
     "TransportError",
     "Unauthorized",
+    "Unreadable",
     "User",
     "ValidationFailed",
     "as_token_source",

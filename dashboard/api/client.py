@@ -34,7 +34,7 @@ from .errors import (
     decipher_response,
 )
 from .query import encode_params
-from .records import Page
+from .records import Items, Page
 
 __all__ = ["DEFAULT_TIMEOUT", "HealthCallback", "PerfClient", "ProgressCallback"]
 
@@ -61,6 +61,11 @@ NOT_SENT_ERRORS = (
     httpx.ProxyError,  # the tunnel through a proxy was refused
     httpx.UnsupportedProtocol,  # not an http(s) URL: no connection was tried
 )
+
+#: A pooled connection the server closed just as it was reused (the real service closes
+#: idle ones after 2 s) fails with one of these before any answer. A request that does
+#: the same however often it is sent is simply sent again, once; a POST never is.
+DROPPED_CONNECTION_ERRORS = (httpx.RemoteProtocolError, httpx.ReadError, httpx.WriteError)
 
 ProgressCallback = Callable[[int, int], None]
 """Called as ``progress(pages_loaded, pages_total)`` during a bulk load."""
@@ -206,6 +211,7 @@ class PerfClient:
         # answer 404 for a delete that worked. Retry it only if it never got through.
         retry_statuses = RETRY_STATUSES if method != "DELETE" else frozenset()
         attempt = 0
+        resent = False
         while True:
             started = time.perf_counter()
             try:
@@ -217,6 +223,14 @@ class PerfClient:
                     if isinstance(error, httpx.ConnectTimeout):
                         why = "connection timed out"
                     await self._pause(attempt, described, why)
+                    continue
+                raise self._unanswered(error, described) from None
+            except DROPPED_CONNECTION_ERRORS as error:
+                if retriable and not resent:
+                    resent = True
+                    log.info(
+                        "%s: connection dropped (%s); sent again", described, type(error).__name__
+                    )
                     continue
                 raise self._unanswered(error, described) from None
             except httpx.TransportError as error:
@@ -344,7 +358,7 @@ class PerfClient:
         *,
         concurrency: int | None = None,
         progress: ProgressCallback | None = None,
-    ) -> list[T]:
+    ) -> Items[T]:
         """Every item: page 1 first, then the other pages concurrently, kept in order.
 
         At most ``concurrency`` requests are in flight. If one page fails, or the
@@ -357,7 +371,7 @@ class PerfClient:
         if progress:
             progress(1, total_pages)
         if first.pages <= 1:
-            return list(first.items)
+            return Items(first.items, first.unreadable)
         limit = asyncio.Semaphore(concurrency or self.concurrency)
         loaded = 1
 
@@ -375,7 +389,9 @@ class PerfClient:
                 tasks = [group.create_task(fetch(n)) for n in range(2, first.pages + 1)]
         except ExceptionGroup as failed:
             raise _first_error(failed) from None
-        items = list(first.items)
+        items = Items(first.items, first.unreadable)
         for task in tasks:
-            items.extend(task.result().items)
+            page = task.result()
+            items.extend(page.items)
+            items.unreadable.extend(page.unreadable)
         return items

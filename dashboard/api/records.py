@@ -2,6 +2,12 @@
 
 The API sends datetimes naive, in UTC (it drops the offset); every record here
 carries timezone-aware UTC datetimes instead, so they compare and display right.
+
+Records read what the spec marks required and accept what it does not (a missing
+description is ""); where the real service leaves out even a required field (an older
+claim of a result claimed twice has no ``resource_id``), the record says None. An item
+of a list that still cannot be read is kept apart as :class:`Unreadable`, with what is
+known of it, so that it never hides the items beside it.
 """
 
 from __future__ import annotations
@@ -17,11 +23,13 @@ __all__ = [
     "Benchmark",
     "Claim",
     "Flavor",
+    "Items",
     "Page",
     "Result",
     "Site",
     "Submit",
     "Tag",
+    "Unreadable",
     "User",
     "parse_datetime",
 ]
@@ -184,12 +192,16 @@ def _shared(shared: dict, cls: type[T], data: Mapping[str, Any]) -> T:
 
 @dataclass(frozen=True, slots=True)
 class Claim:
-    """A user's report that a result looks wrong."""
+    """A user's report that a result looks wrong.
+
+    ``resource_id`` is None when the service no longer names the result: it answers so
+    for the older claim of a result claimed twice (the result holds one claim).
+    """
 
     id: str
     message: str
     resource_type: str
-    resource_id: str
+    resource_id: str | None
     upload_datetime: datetime | None
     uploader: User | None
 
@@ -200,7 +212,7 @@ class Claim:
             id=data["id"],
             message=data.get("message", ""),
             resource_type=data.get("resource_type", "result"),
-            resource_id=data["resource_id"],
+            resource_id=data.get("resource_id"),
             upload_datetime=parse_datetime(data.get("upload_datetime")),
             uploader=User.from_api(uploader) if uploader else None,
         )
@@ -227,8 +239,49 @@ class Submit:
 
 
 @dataclass(frozen=True, slots=True)
+class Unreadable:
+    """An item of a list this client could not read: what is known of it, and why not."""
+
+    data: Any
+    reason: str
+
+    @property
+    def id(self) -> str | None:
+        known = self.data.get("id") if isinstance(self.data, Mapping) else None
+        return known if isinstance(known, str) else None
+
+    def __str__(self) -> str:
+        fields = sorted(self.data) if isinstance(self.data, Mapping) else []
+        named = f"item {self.id}" if self.id else "an item without an id"
+        return f"{named} ({self.reason}; it has {', '.join(map(str, fields)) or 'no fields'})"
+
+
+class Items(list, Generic[T]):
+    """Every item of a list (a ``list``), and apart, the ones that could not be read."""
+
+    def __init__(self, items=(), unreadable=()) -> None:
+        super().__init__(items)
+        self.unreadable: list[Unreadable] = list(unreadable)
+
+
+def _read_each(items: Any, read: Callable[[Any], T]) -> tuple[list[T], list[Unreadable]]:
+    read_items: list[T] = []
+    unreadable: list[Unreadable] = []
+    for item in items:
+        try:
+            read_items.append(read(item))
+        except (KeyError, TypeError, ValueError, AttributeError) as error:
+            reason = f"missing {error}" if isinstance(error, KeyError) else str(error)
+            unreadable.append(Unreadable(item, reason))
+    return read_items, unreadable
+
+
+@dataclass(frozen=True, slots=True)
 class Page(Generic[T]):
-    """One page of a list, and where it sits in the whole."""
+    """One page of a list, and where it sits in the whole.
+
+    ``unreadable`` holds the items this client could not read, apart from ``items``.
+    """
 
     items: tuple[T, ...]
     total: int
@@ -237,12 +290,15 @@ class Page(Generic[T]):
     per_page: int
     has_next: bool = False
     has_prev: bool = False
+    unreadable: tuple[Unreadable, ...] = ()
 
     @classmethod
     def from_api(cls, data: Mapping[str, Any], read: Callable[[Any], T]) -> Page[T]:
         try:
+            items, unreadable = _read_each(data["items"], read)
             return cls(
-                items=tuple(read(item) for item in data["items"]),
+                items=tuple(items),
+                unreadable=tuple(unreadable),
                 total=int(data["total"]),
                 page=int(data["page"]),
                 pages=int(data["pages"]),

@@ -16,8 +16,10 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import os
 import signal
 import threading
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
@@ -32,11 +34,12 @@ from dashboard.sandbox.seed_loader import load_seed
 from dashboard.sandbox.server import BASE_PATH, ApiContext, make_app
 from dashboard.sandbox.store import Store
 
-__all__ = ["SandboxConfig", "SandboxServer", "serve"]
+__all__ = ["IMAGES_ENV", "SandboxConfig", "SandboxServer", "serve"]
 
 log = logging.getLogger(__name__)
 
 _WILDCARD_HOSTS = {"", "0.0.0.0", "::"}
+IMAGES_ENV = "EOSC_PERF_SANDBOX_IMAGES"
 
 
 @dataclass
@@ -51,6 +54,17 @@ class SandboxConfig:
     auth_mode: Literal["demo", "oidc"] = "demo"
     oidc_issuer: str | None = None
     admin_entitlements: tuple[str, ...] = ()
+    #: More ``image:tag`` (or patterns: ``example/*``) for the registry to know, beside
+    #: the seeded ones and those in ``$EOSC_PERF_SANDBOX_IMAGES`` (spaces or commas between).
+    images: tuple[str, ...] = ()
+    #: Idle keep-alive connections are closed after this long, as the real service
+    #: does after 2 s; 0 keeps them open.
+    idle_timeout_s: float = 2.0
+
+    def known_images(self, env: Mapping[str, str] = os.environ) -> frozenset[str]:
+        """Every image the sandbox's registry knows."""
+        listed = env.get(IMAGES_ENV, "").replace(",", " ").split()
+        return seed.KNOWN_IMAGES | set(self.images) | set(listed)
 
 
 def _authenticator(config: SandboxConfig) -> Authenticator:
@@ -88,10 +102,17 @@ class _Running:
             self._seed(store)
         else:
             store.ensure_indexes()
-        ctx = ApiContext(store, self._auth, latency_seconds=config.latency_ms / 1000.0)
+        ctx = ApiContext(
+            store,
+            self._auth,
+            latency_seconds=config.latency_ms / 1000.0,
+            known_images=config.known_images(),
+        )
         sockets = tornado.netutil.bind_sockets(config.port, config.host)
         self.port = sockets[0].getsockname()[1]
-        self._http = tornado.httpserver.HTTPServer(make_app(ctx))
+        self._http = tornado.httpserver.HTTPServer(
+            make_app(ctx), idle_connection_timeout=config.idle_timeout_s or None
+        )
         self._http.add_sockets(sockets)
         return _api_url(config.host, self.port)
 

@@ -76,8 +76,8 @@ def _duplicate(resource: str, body: dict[str, Any]) -> errors.ApiError:
     return errors.refused(409, f"{_TITLES[resource]} {name} already submitted/exists")
 
 
-def _checked_benchmark(body: dict[str, Any]) -> dict[str, Any]:
-    validation.check_image(body["docker_image"], body["docker_tag"])
+def _checked_benchmark(call: Call, body: dict[str, Any]) -> dict[str, Any]:
+    validation.check_image(body["docker_image"], body["docker_tag"], call.ctx.known_images)
     validation.check_schema(body["json_schema"])
     return {**body, "json_schema": compact_json(body["json_schema"])}
 
@@ -114,7 +114,7 @@ def create_route(resource: str) -> Route:
         user = await call.user()
         call.query({})
         body = call.body(BODIES[resource])
-        values = _checked_benchmark(body) if resource == "benchmark" else body
+        values = _checked_benchmark(call, body) if resource == "benchmark" else body
         if resource != "tag":
             values = {**values, **uploaded_by(user), "status": "on_review"}
         else:
@@ -136,7 +136,7 @@ def update_route(resource: str) -> Route:
         await call.admin()
         call.query({})
         body = call.body(BODIES[resource])
-        values = _checked_benchmark(body) if resource == "benchmark" else body
+        values = _checked_benchmark(call, body) if resource == "benchmark" else body
         stored(call, resource, item_id)
         try:
             call.store.update(resource, item_id, values)

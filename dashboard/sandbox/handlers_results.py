@@ -3,9 +3,12 @@
 As on the real service: a result must pass its benchmark's JSON Schema and name
 an approved benchmark and flavor; its execution time must carry a timezone and
 not lie in the future. A claim hides its result from lists and searches at once
-(reading it by id still works); approving the claim keeps it hidden, rejecting
-the claim shows it again once no other claim remains. Deleting a result (admins)
-hides it the same way, as the real service only marks it deleted.
+(reading it by id still works); approving the claim keeps it hidden, and so does
+rejecting it (the real service 1.2.3 drops the claim but leaves the result hidden).
+A result holds one claim reference: claimed twice, the older claim comes back
+without ``resource_id``, and rejecting that one answers 500, as the real service
+does. Deleting a result (admins) hides it the same way, as the real service only
+marks it deleted.
 """
 
 from __future__ import annotations
@@ -215,8 +218,11 @@ def review_claim(*, approve: bool) -> Route:
             raise errors.refused(422, f"Resource {claim_id} was already approved")
         if approve:
             call.store.update("claim", claim_id, {"status": "approved"})
+        elif not call.store.holds_claim(claim_id, claim["rid"]):
+            # the real service fails on a claim whose result a later claim took over
+            raise errors.plain(500)
         else:
-            call.store.drop_claim(claim_id, claim["rid"])
+            call.store.drop_claim(claim_id)
         return NO_CONTENT
 
     return route

@@ -182,10 +182,14 @@ class Renderer:
             return []
         self._fresh()
         marks = ",".join("?" * len(ids))
+        # A result holds one claim reference, its newest claim's: an older claim on the
+        # same result comes back without its resource_id, as on the real service.
         rows = {
             row["id"]: row
             for row in self.store.all(
-                "SELECT c.*, r.id AS result_id FROM claims c JOIN results r ON r.rid = c.rid"
+                "SELECT c.*, CASE WHEN c.rowid = (SELECT max(o.rowid) FROM claims o"
+                " WHERE o.rid = c.rid) THEN r.id END AS result_id"
+                " FROM claims c JOIN results r ON r.rid = c.rid"
                 f" WHERE c.id IN ({marks})",
                 ids,
             )
@@ -198,8 +202,9 @@ class Renderer:
             "message": row["message"],
             "upload_datetime": row["upload_datetime"],
             "resource_type": "result",
-            "resource_id": row["result_id"],
         }
+        if row["result_id"] is not None:
+            fields["resource_id"] = row["result_id"]
         return self._with_uploader(fields, row["uploader_iss"], row["uploader_sub"])
 
     def submits(self, rows: Iterable[tuple[str, str, str, str, str]]) -> list[str]:

@@ -375,6 +375,17 @@ _BENCHMARKS = (
 )
 # fmt: on
 
+#: The container images the sandbox's registry holds: the seeded benchmarks' and the
+#: ones the real service's benchmarks use.
+KNOWN_IMAGES = frozenset(
+    {f"{b.image}:{b.tag}" for b in _BENCHMARKS}
+    | {
+        "thechristophe/openbench-c-ray:latest",
+        "perfbench/openbench-c-ray:v1",
+        "deephdc/deep-oc-benchmarks_cnn:benchmark",
+    }
+)
+
 
 def _new_id(rng: random.Random) -> str:
     """A random UUID4 string from ``rng``; what ``uuid.UUID(..., version=4)`` gives, faster."""

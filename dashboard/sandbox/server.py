@@ -44,6 +44,8 @@ class ApiContext:
     store: Store
     auth: Authenticator
     latency_seconds: float = 0.0
+    #: ``image:tag`` of the container images the sandbox's (offline) registry holds.
+    known_images: frozenset[str] = frozenset()
     lists: ListCache = field(init=False)
     render: Renderer = field(init=False)
     #: Compiled result validators, by the benchmark schema's text (an edit makes a new key).

@@ -311,15 +311,15 @@ class Store:
             db.execute("UPDATE results SET deleted = 1 WHERE rid = ?", (rid,))
         return claim_id
 
-    def drop_claim(self, claim_id: str, rid: int) -> None:
-        """Delete a claim; its result is shown again once no claim remains on it."""
-        with self.transaction() as db:
-            db.execute("DELETE FROM claims WHERE id = ?", (claim_id,))
-            db.execute(
-                "UPDATE results SET deleted = 0 WHERE rid = ?"
-                " AND NOT EXISTS (SELECT 1 FROM claims WHERE rid = ?)",
-                (rid, rid),
-            )
+    def holds_claim(self, claim_id: str, rid: int) -> bool:
+        """Whether the result still holds this claim (its newest; a later one takes it)."""
+        row = self.one("SELECT id FROM claims WHERE rid = ? ORDER BY rowid DESC LIMIT 1", (rid,))
+        return row is not None and row["id"] == claim_id
+
+    def drop_claim(self, claim_id: str) -> None:
+        """Delete a claim. Its result stays hidden, as on the real service 1.2.3 (where
+        rejecting a claim is meant to show the result again, but does not)."""
+        self._write("DELETE FROM claims WHERE id = ?", (claim_id,))
 
     def _write(self, sql: str, params: Sequence[Any]) -> None:
         try:

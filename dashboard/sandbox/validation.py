@@ -1,7 +1,9 @@
 """Checks the real service makes on what users upload: images, schemas, results.
 
 The real service asks its container registry whether a benchmark's image exists;
-the sandbox cannot reach one, so it accepts any well-formed image reference. A
+the sandbox has no registry to ask, so it keeps an offline list of the images it
+knows (the seeded ones, and any added by its configuration) and refuses the rest
+the same way (422). A
 benchmark's JSON Schema must be valid for its own meta-schema, and a result must
 pass its benchmark's schema, under the draft the schema's ``$schema`` names (the
 real service's defaults: draft-07 to check schemas, the latest draft to validate
@@ -22,6 +24,7 @@ import re
 import warnings
 from collections import deque
 from collections.abc import Mapping
+from fnmatch import fnmatchcase
 from typing import Any
 from urllib.parse import urldefrag, urljoin
 
@@ -49,10 +52,16 @@ MAX_SCHEMA_DEPTH = 64
 _DATA = frozenset({"enum", "const", "default", "examples"})
 
 
-def check_image(image: str, tag: str) -> None:
-    """422 unless `image`:`tag` is a well-formed container image reference."""
-    if not (_IMAGE.match(image) and _TAG.match(tag)):
-        raise errors.refused(422, f"Image {image}:{tag} not found in dockerhub")
+def check_image(image: str, tag: str, known: frozenset[str]) -> None:
+    """422 unless `image`:`tag` is one the sandbox's registry knows (`known`: ``image:tag``
+    names, or patterns such as ``example/*``), as the real service answers for an image
+    its container registry has no manifest of."""
+    name = f"{image}:{tag}"
+    listed = name in known or any(fnmatchcase(name, p) for p in known if "*" in p)
+    if not (_IMAGE.match(image) and _TAG.match(tag) and listed):
+        raise errors.invalid(
+            {"error": "Could not validate container image: Error: manifest not found"}
+        )
 
 
 def _validator_class(schema: dict[str, Any], default: type[Validator]) -> type[Validator]:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import param
 
@@ -25,6 +25,7 @@ from ..api import (
     JsonFilter,
     NotFound,
     Result,
+    ServerError,
     Site,
     Submit,
     Tag,
@@ -37,6 +38,11 @@ from .tasks import ClientState
 KINDS = ("benchmark", "site", "flavor")
 #: How many numeric fields a claim's comparison looks at when the schema suggests none.
 COMPARED_FIELDS = 3
+#: What the service 1.2.3 does to the older claim of a result claimed twice.
+UNNAMED_RESULT = (
+    "The service no longer names the result of this claim: the result was claimed again "
+    "since, and the newer claim holds it (EOSC Performance 1.2.3 answers so)."
+)
 
 
 @dataclass(frozen=True)
@@ -94,10 +100,12 @@ class ClaimCase:
 
     @property
     def label(self) -> str:
-        if self.result is None:
-            return f"the claim on result {self.claim.resource_id}"
-        r = self.result
-        return f"the claim on {r.benchmark.name} at {r.site.name} / {r.flavor.name}"
+        if self.result is not None:
+            r = self.result
+            return f"the claim on {r.benchmark.name} at {r.site.name} / {r.flavor.name}"
+        if self.claim.resource_id is None:
+            return f"the claim {self.claim.id[:8]} (its result is not named)"
+        return f"the claim on result {self.claim.resource_id}"
 
 
 @dataclass(frozen=True)
@@ -142,6 +150,9 @@ class AdminQueue(ClientState):
     pending = param.Integer(default=0, doc="Submissions and claims awaiting review.")
     problem = param.String(default="", doc="Why the queue could not be loaded, in words.")
     message = param.String(default="", doc="What the last action did.")
+    unreadable = param.List(
+        default=[], item_type=str, doc="Items of the queues that could not be read, in words."
+    )
 
     def __init__(self, client, **params) -> None:
         super().__init__(client, **params)
@@ -155,8 +166,11 @@ class AdminQueue(ClientState):
         await self._work.run(self._load())
 
     async def _load(self) -> None:
+        unreadable: list[str] = []
         try:
-            submissions, claims = await asyncio.gather(self._submissions(), self._claims())
+            submissions, claims = await asyncio.gather(
+                self._submissions(unreadable), self._claims(unreadable)
+            )
             sites, tags = await asyncio.gather(self._all_sites(), self.client.tags.all())
         except APIError as error:
             self.problem = self._refusal(error, "load the review queue")
@@ -167,6 +181,7 @@ class AdminQueue(ClientState):
             sites=sites,
             tags=sorted(tags, key=lambda t: t.name.lower()),
             pending=len(submissions) + len(claims),
+            unreadable=unreadable,
             problem="",
         )
 
@@ -206,8 +221,9 @@ class AdminQueue(ClientState):
         )
         return sorted([*approved, *pending], key=lambda s: s.name.lower())
 
-    async def _submissions(self) -> list[Submission]:
+    async def _submissions(self, unreadable: list[str]) -> list[Submission]:
         submits = await self.client.reports.all_submits()
+        unreadable.extend(f"A submission: {item}" for item in submits.unreadable)
         found = await asyncio.gather(
             *(self._submission(s) for s in submits if s.resource_type in KINDS)
         )
@@ -233,13 +249,16 @@ class AdminQueue(ClientState):
         uploader = submit.uploader.email if submit.uploader else "unknown"
         return Submission(kind, item, submit.upload_datetime, uploader, site)
 
-    async def _claims(self) -> list[ClaimCase]:
+    async def _claims(self, unreadable: list[str]) -> list[ClaimCase]:
         claims = await self.client.reports.all_claims(
             status="on_review", sort_by="+upload_datetime"
         )
+        unreadable.extend(f"A claim: {item}" for item in claims.unreadable)
         return list(await asyncio.gather(*(self._case(c) for c in claims)))
 
     async def _case(self, claim: Claim, *, compare: bool = True) -> ClaimCase:
+        if claim.resource_id is None:
+            return ClaimCase(claim, None, unstated=UNNAMED_RESULT)
         try:
             result = await self.client.results.get(claim.resource_id)
         except NotFound:
@@ -303,18 +322,44 @@ class AdminQueue(ClientState):
         await self._act([(f"{verb.capitalize()} {i.label}", lambda i=i: call(i)) for i in items])
 
     async def decide(self, cases: Sequence[ClaimCase], *, uphold: bool) -> None:
-        """Approve claims (their results stay hidden) or reject them (shown again)."""
+        """Approve claims (their results stay hidden) or reject them (the service is meant
+        to show their results again); then say what became of each result."""
         reports = self.client.reports
-        work = [
-            (
-                f"{'Approve' if uphold else 'Reject'} {c.label}",
-                lambda c=c: (reports.approve_claim if uphold else reports.reject_claim)(c.id),
-            )
-            for c in cases
-        ]
-        await self._act(work)
+
+        async def call(case: ClaimCase) -> str:
+            await (reports.approve_claim if uphold else reports.reject_claim)(case.id)
+            return await self._fate(case, uphold=uphold)
+
+        await self._act(
+            [(f"{'Approve' if uphold else 'Reject'} {c.label}", lambda c=c: call(c)) for c in cases]
+        )
         if self.handled:
             await self.load_handled()
+
+    async def _fate(self, case: ClaimCase, *, uphold: bool) -> str:
+        """What the service did with a decided claim's result, read back from its lists."""
+        claim = "the claim stands" if uphold else "the claim is dropped"
+        if case.result is None:
+            return f"{claim}; its result is not known here"
+        try:
+            listed = await self._listed(case.result)
+        except APIError as error:
+            return f"{claim}; whether the result is listed could not be read ({error})"
+        if listed:
+            return f"{claim}; the service lists the result again"
+        hidden = "the result stays hidden" if uphold else "the service still hides the result"
+        return f"{claim}; {hidden}"
+
+    async def _listed(self, result: Result) -> bool:
+        """Whether the public lists hold `result` (reading it by id always works)."""
+        day = result.execution_datetime.date()
+        around = await self.client.results.all(
+            benchmark_id=result.benchmark.id,
+            flavor_id=result.flavor.id,
+            execution_after=day - timedelta(days=1),
+            execution_before=day + timedelta(days=1),
+        )
+        return any(found.id == result.id for found in around)
 
     async def save_site(self, site: Site, name: str, address: str, description: str) -> bool:
         """Change a site's name, address and description."""
@@ -377,7 +422,8 @@ class AdminQueue(ClientState):
         if failed:
             self.message = " ".join(f"{a.what}: {a.outcome}" for a in failed)
         else:
-            self.message = f"Done: {'; '.join(a.what for a in done)}."
+            said = [a.what if a.outcome == "done" else f"{a.what} ({a.outcome})" for a in done]
+            self.message = f"Done: {'; '.join(said)}."
         await self.load()
         return not failed
 
@@ -387,11 +433,11 @@ class AdminQueue(ClientState):
             if self._stopped:
                 break
             try:
-                await call()
+                outcome = await call()
             except APIError as error:
                 done.append(Action(what, False, self._refusal(error, what.lower())))
             else:
-                done.append(Action(what, True, "done"))
+                done.append(Action(what, True, outcome if isinstance(outcome, str) else "done"))
         return done
 
     @staticmethod
@@ -403,4 +449,10 @@ class AdminQueue(ClientState):
             )
         if isinstance(error, NotFound):
             return f"Could not {doing}: it is no longer there (reviewed meanwhile?). {error}"
+        if isinstance(error, ServerError) and "(its result is not named)" in doing:
+            return (
+                f"Could not {doing}: the service failed ({error}). EOSC Performance 1.2.3 "
+                "fails so on the older claim of a result claimed twice: decide the newer "
+                "claim of that result; this one stays in the queue."
+            )
         return f"Could not {doing}: {error}"

@@ -8,25 +8,56 @@ schema the service would refuse never leaves the session. Refusals of the servic
 
 from __future__ import annotations
 
+import asyncio
+from dataclasses import dataclass, replace
 from urllib.parse import urlparse
 
 import param
 
-from ..api import APIError, Conflict, ValidationFailed
+from ..api import APIError, Claim, Conflict, ValidationFailed
 from ..schema import flatten_schema
 from ..uploads import Problem, check_result, read_result, read_schema
 from .tasks import ClientState
 
+#: How a claim of one's own stands, by the status the service lists it under.
+REPORT_STATUSES = {"on_review": "awaiting review", "approved": "upheld by an administrator"}
+
+
+@dataclass(frozen=True)
+class Submitted:
+    """Something this user submitted in this session, and where its review stands."""
+
+    kind: str  # benchmark, site or flavor
+    id: str
+    name: str
+    site_id: str = ""  # a flavor's site
+    standing: str = "awaiting review"
+
+
+@dataclass(frozen=True)
+class Report:
+    """One of the user's own claims, and how it stands."""
+
+    claim: Claim
+    standing: str
+
 
 class SubmitState(ClientState):
-    """What the submission forms did last, and the user's own uploads and claims."""
+    """What the submission forms did last, and the user's own uploads and claims.
+
+    The service does not say who submitted a benchmark, site or flavor (only
+    administrators see that), so the user's own are the ones submitted in this session
+    (:meth:`remember`), from any form; their review is read back from the lists.
+    """
 
     message = param.String(default="", doc="What the last submission did, or why it did not.")
     problems = param.List(default=[], item_type=Problem, doc="What is wrong with the form.")
     tried = param.String(default="", doc="What trying the schema on a sample result showed.")
     my_results = param.List(default=[], doc="The signed-in user's uploads.")
-    my_claims = param.List(default=[], doc="The signed-in user's reports.")
-    pending = param.List(default=[], doc="Benchmarks and sites awaiting review: (kind, name).")
+    my_claims = param.List(default=[], item_type=Report, doc="The signed-in user's reports.")
+    submitted = param.List(
+        default=[], item_type=Submitted, doc="What this user submitted here, and its review."
+    )
     reports_on = param.List(default=[], doc="Reports against the result looked at.")
 
     @staticmethod
@@ -81,8 +112,9 @@ class SubmitState(ClientState):
             f"{image.strip()}:{tag.strip()}",
         )
 
-    async def submit(self, kind: str, create, name: str = "") -> bool:
-        """Run one creation call (``create``) and say what happened to the ``kind``."""
+    async def submit(self, kind: str, create, name: str = "", site_id: str = "") -> bool:
+        """Run one creation call (``create``) and say what happened to the ``kind``
+        (``site_id``: a flavor's site)."""
         try:
             item = await create()
         except Conflict:
@@ -96,30 +128,75 @@ class SubmitState(ClientState):
             return False
         review = "it is ready to use" if kind == "tag" else "it awaits an administrator's review"
         self.message = f"The {kind} {item.name} was submitted: {review}."
+        if kind != "tag":
+            self.remember(kind, item, site_id)
         await self.load_pending()
         return True
 
+    def remember(self, kind: str, item, site_id: str = "") -> None:
+        """Note a benchmark, site or flavor this user just submitted (from any form)."""
+        self.submitted = [*self.submitted, Submitted(kind, item.id, item.name, site_id)]
+
     async def load_mine(self) -> None:
-        """The signed-in user's uploads and claims."""
+        """The signed-in user's uploads, and their reports, pending and upheld.
+
+        The service lists only upheld claims unless asked for the pending ones.
+        """
         try:
             results = await self.client.users.all_my_results()
-            claims = (await self.client.users.my_claims()).items
+            claims = await asyncio.gather(
+                *(self.client.users.my_claims(status=status) for status in REPORT_STATUSES)
+            )
         except APIError as error:
             self.message = f"Could not load your results and reports: {error}"
             return
-        self.param.update(my_results=results, my_claims=list(claims))
+        reports = [
+            Report(claim, standing)
+            for page, standing in zip(claims, REPORT_STATUSES.values(), strict=True)
+            for claim in page.items
+        ]
+        self.param.update(my_results=results, my_claims=reports)
 
     async def load_pending(self) -> None:
-        """The benchmarks and sites that await an administrator's review."""
-        try:
-            benchmarks = await self.client.benchmarks.all(status="on_review")
-            sites = await self.client.sites.all(status="on_review")
-        except APIError as error:
-            self.message = f"Could not load what awaits review: {error}"
+        """Where the review of each of this user's submissions stands."""
+        if not self.submitted:
             return
-        self.pending = [("benchmark", b.name) for b in benchmarks] + [
-            ("site", s.name) for s in sites
+        try:
+            standings = await asyncio.gather(*(self._standing(s) for s in self.submitted))
+        except APIError as error:  # said after what the last submission did
+            self.message = f"{self.message} Could not read where their review stands: {error}"
+            return
+        self.submitted = [
+            replace(item, standing=standing)
+            for item, standing in zip(self.submitted, standings, strict=True)
         ]
+
+    async def _standing(self, item: Submitted) -> str:
+        """Pending, approved (listed), or rejected (gone): read from the lists."""
+        if item.kind == "flavor" and not item.site_id:
+            return item.standing  # its site's lists are where it is: not known here
+        if item.kind == "flavor":
+            lists = [
+                self.client.flavors.all(item.site_id, status=status, name=item.name)
+                for status in ("on_review", "approved")
+            ]
+        else:
+            resource = self.client.benchmarks if item.kind == "benchmark" else self.client.sites
+            named = (
+                {
+                    "docker_image": item.name.rsplit(":", 1)[0],
+                    "docker_tag": item.name.rsplit(":", 1)[1],
+                }
+                if item.kind == "benchmark"
+                else {"name": item.name}
+            )
+            lists = [resource.all(status=status, **named) for status in ("on_review", "approved")]
+        pending, approved = await asyncio.gather(*lists)
+        if any(found.id == item.id for found in pending):
+            return "awaiting review"
+        if any(found.id == item.id for found in approved):
+            return "approved"
+        return "rejected"
 
     async def load_reports_on(self, result_id: str) -> None:
         """The reports against one of the user's results."""

@@ -93,6 +93,10 @@ class UploadState(ClientState):
     explorer_link = param.String(
         default="", doc="A link (query string) opening the explorer on what was just uploaded."
     )
+    on_submitted = param.Callable(
+        default=None,
+        doc="Told ``(kind, item, site_id)`` of each site or flavor submitted from this form.",
+    )
 
     _prefilled: datetime | None = None
 
@@ -211,6 +215,8 @@ class UploadState(ClientState):
         self.param.update(
             sites=[*self.sites, site], awaiting_review=[*self.awaiting_review, site.id]
         )
+        if self.on_submitted is not None:
+            self.on_submitted("site", site)
         self.site_id = site.id
         self.message = f"Site {site.name} submitted: it awaits an administrator's review."
         return True
@@ -230,6 +236,8 @@ class UploadState(ClientState):
         self.param.update(
             flavors=[*self.flavors, flavor], awaiting_review=[*self.awaiting_review, flavor.id]
         )
+        if self.on_submitted is not None:
+            self.on_submitted("flavor", flavor, self.site_id)
         self.flavor_id = flavor.id
         self.message = f"Flavor {flavor.name} submitted: it awaits an administrator's review."
         return True

@@ -110,6 +110,17 @@ class AdminPanel(pn.viewable.Viewer):
         self.confirmation = Confirmation()
         self._problem = alert(queue.param.problem, "danger")
         self._message = alert(queue.param.message, "info")
+        self._unreadable = alert(
+            queue.param.unreadable.rx.pipe(
+                lambda items: (
+                    f"{plural(len(items), 'item')} of the queue could not be read, and "
+                    "cannot be reviewed here: " + "; ".join(items)
+                    if items
+                    else ""
+                )
+            ),
+            "warning",
+        )
         reload = pn.widgets.Button(label="Reload the queue", disabled=queue.param.loading)
         reload.on_click(self._reload)
 
@@ -187,6 +198,7 @@ class AdminPanel(pn.viewable.Viewer):
             pn.Row(reload, pn.indicators.LoadingSpinner(value=queue.param.loading, size=20)),
             self._problem,
             self._message,
+            self._unreadable,
             self.confirmation,
             self.sections,
             sizing_mode="stretch_width",
@@ -296,7 +308,11 @@ class AdminPanel(pn.viewable.Viewer):
             then = "The claimed results stay hidden from every list and search."
         else:
             what = f"Reject {count}"
-            then = "The claims are dropped and their results are shown again to everyone."
+            then = (
+                "The claims are dropped. The service is meant to show their results again, "
+                "but EOSC Performance 1.2.3 keeps them hidden: what it did is checked and "
+                "said afterwards."
+            )
         question = _listing(f"{what}?", [c.label for c in cases]) + f"<p>{escape(then)}</p>"
         self.confirmation.ask(question, lambda: self.queue.decide(cases, uphold=uphold))
 

@@ -68,7 +68,11 @@ def claims_frame(cases: list[ClaimCase]) -> pd.DataFrame:
                 "Reported (UTC)": _naive(claim.upload_datetime),
                 "Reported by": claim.uploader.email if claim.uploader else "unknown",
                 "Message": claim.message,
-                "Benchmark": result.benchmark.name if result else "(result gone)",
+                "Benchmark": result.benchmark.name
+                if result
+                else "(result not named)"
+                if claim.resource_id is None
+                else "(result gone)",
                 "Site": result.site.name if result else "",
                 "Flavor": result.flavor.name if result else "",
                 "Waiting": waited(claim.upload_datetime),
@@ -187,6 +191,8 @@ def ordinal(number: int) -> str:
 def standings_html(case: ClaimCase) -> str:
     """How the claimed result compares with the other results of its benchmark."""
     if case.result is None:
+        if case.unstated:
+            return f"<p>{escape(case.unstated)}</p>"
         return "<p>The service no longer has the claimed result.</p>"
     if not case.standings:
         return f"<p>{escape(case.unstated or 'Not compared.')}</p>"

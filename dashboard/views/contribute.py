@@ -99,7 +99,7 @@ class ContributePanel(SessionView):
             tried="",
             my_results=[],
             my_claims=[],
-            pending=[],
+            submitted=[],
             reports_on=[],
         )
 

@@ -86,7 +86,7 @@ class SubmitPanel(pn.viewable.Viewer):
             button = pn.widgets.Button(label=f"Submit the {kind}")
 
             async def run(_event, kind=kind, create=create) -> None:
-                await state.submit(kind, create)
+                await state.submit(kind, create, site_id=site.value if kind == "flavor" else "")
 
             button.on_click(run)
             actions.append(button)
@@ -99,15 +99,7 @@ class SubmitPanel(pn.viewable.Viewer):
             title="A site, a flavor or a tag",
             sizing_mode="stretch_width",
         )
-        pending = pn.pane.HTML(
-            state.param.pending.rx.pipe(
-                lambda items: (
-                    "<p>Awaiting review: "
-                    + (", ".join(f"{kind} {escape(name)}" for kind, name in items) or "nothing")
-                    + "</p>"
-                )
-            )
-        )
+        pending = pn.pane.HTML(state.param.submitted.rx.pipe(submitted_html))
         self._layout = pn.Column(
             pending,
             benchmark,
@@ -126,13 +118,34 @@ def mine_frame(results) -> pd.DataFrame:
     return table_frame(results_frame(results), [], benchmark_chosen=False)
 
 
-def claims_html(claims) -> str:
-    """The user's reports, escaped."""
-    reports = "".join(
-        f"<li>{escape(c.message)} — about result <code>{escape(c.resource_id)}</code></li>"
-        for c in claims
+def submitted_html(items) -> str:
+    """What the user submitted here and where its review stands, escaped."""
+    earlier = (
+        "Submissions of earlier visits are not listed: the service tells only "
+        "administrators who submitted what."
     )
-    return f"<h4>My reports ({len(claims)})</h4><ul>{reports}</ul>"
+    if not items:
+        return f"<p>Your submissions: none yet in this visit. {earlier}</p>"
+    rows = "".join(
+        f"<li>{escape(item.kind)} <b>{escape(item.name)}</b> — {escape(item.standing)}</li>"
+        for item in items
+    )
+    return f"<p>Your submissions in this visit:</p><ul>{rows}</ul><p>{earlier}</p>"
+
+
+def claims_html(reports) -> str:
+    """The user's reports and how each stands, escaped."""
+    items = "".join(
+        f"<li>{escape(r.claim.message)} — about result "
+        + (
+            f"<code>{escape(r.claim.resource_id)}</code>"
+            if r.claim.resource_id
+            else "(not named by the service: the result was reported again since)"
+        )
+        + f" — {escape(r.standing)}</li>"
+        for r in reports
+    )
+    return f"<h4>My reports ({len(reports)})</h4><ul>{items}</ul>"
 
 
 class MinePanel(pn.viewable.Viewer):

@@ -106,7 +106,7 @@ def hostile_benchmark(api: str) -> tuple[str, str]:
         f"{api}/benchmarks",
         headers=admin,
         json={
-            "docker_image": "thechristophe/openbench-c-ray",
+            "docker_image": "example/hostile",
             "docker_tag": f"hostile-{uuid.uuid4().hex[:8]}",
             "url": "https://example.org/hostile",
             "description": HOSTILE["img-onerror"],

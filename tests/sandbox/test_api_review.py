@@ -6,6 +6,8 @@ import uuid
 
 import pytest
 
+from dashboard.sandbox import IMAGES_ENV, SandboxConfig
+
 UNKNOWN_ID = "00000000-0000-4000-8000-000000000000"
 SCHEMA = {
     "$schema": "https://json-schema.org/draft/2019-09/schema",
@@ -160,6 +162,35 @@ def test_a_benchmark_needs_a_valid_image_and_schema(sandbox_client, changes, pro
 
     assert answer.status_code == 422
     assert problem in answer.json()["errors"]
+
+
+@pytest.mark.parametrize(
+    "image",
+    [
+        pytest.param(("nobody/never-pushed", "1.0"), id="unknown-image"),
+        pytest.param(("thechristophe/openbench-c-ray", "no-such-tag"), id="unknown-tag"),
+    ],
+)
+def test_an_image_the_registry_does_not_know_is_refused_as_the_real_service_does(
+    sandbox_client, image
+):
+    docker_image, docker_tag = image
+    answer = submit_benchmark(
+        sandbox_client("alice"), docker_image=docker_image, docker_tag=docker_tag
+    )
+
+    assert answer.status_code == 422
+    assert answer.json()["errors"] == {
+        "error": "Could not validate container image: Error: manifest not found"
+    }
+
+
+def test_images_the_sandbox_registry_knows_are_the_seeded_ones_and_those_added(tmp_path):
+    config = SandboxConfig(data_dir=tmp_path, images=("example/extra:2.0",))
+    known = config.known_images({IMAGES_ENV: "lab/one:1, lab/two:2"})
+    assert {"thechristophe/openbench-c-ray:1.1", "perfbench/openbench-c-ray:v1"} <= known
+    assert {"example/extra:2.0", "lab/one:1", "lab/two:2"} <= known
+    assert "nobody/never-pushed:1.0" not in known
 
 
 def test_tags_need_no_review_but_unique_names(sandbox_client):

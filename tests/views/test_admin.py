@@ -6,6 +6,7 @@ Every outcome is checked through the public API, as anyone else would see it.
 from __future__ import annotations
 
 import asyncio
+import json
 
 import httpx
 import panel as pn
@@ -164,17 +165,20 @@ async def test_the_admin_upholds_one_claim_and_drops_another(fresh_sandbox):
     view.confirmation.confirm.clicks += 1
     await until(lambda: upheld.id not in {c.id for c in queue.claims})
 
+    assert "(the claim stands; the result stays hidden)" in queue.message
     view.ask_decide([dropped], uphold=False)
-    assert "shown again" in view.confirmation.asking
+    assert "EOSC Performance 1.2.3 keeps them hidden" in view.confirmation.asking
+    assert "checked and said afterwards" in view.confirmation.asking
     view.confirmation.cancel.clicks += 1  # thought better of it: nothing happens
     assert view.confirmation.asking == "" and dropped.id in {c.id for c in queue.claims}
     view.ask_decide([dropped], uphold=False)
     view.confirmation.confirm.clicks += 1
     await until(lambda: dropped.id not in {c.id for c in queue.claims})
 
+    assert "(the claim is dropped; the service still hides the result)" in queue.message
     visible = shown()
     assert upheld.result.id not in visible, "an upheld claim keeps its result hidden"
-    assert dropped.result.id in visible, "a dropped claim shows its result again"
+    assert dropped.result.id not in visible, "as the queue said: the service still hides it"
     await queue.load_handled()
     assert upheld.id in {c.id for c in queue.handled}
     await close(shell)
@@ -297,3 +301,75 @@ async def test_the_flavor_editor_shows_the_flavors_of_the_site_chosen_last(fresh
     assert expected and {f.id for f in queue.flavors} == expected
     assert set(editor.flavor.options.values()) == expected
     await close(shell)
+
+
+def _claimed_twice(url: str) -> tuple[dict, dict, dict]:
+    """A result Alice reports twice: the result, the older claim, the newer one."""
+    alice = {"Authorization": "Bearer demo-token-alice"}
+    result = public(url, "/results")[0]
+    older, newer = (
+        httpx.post(
+            f"{url}/results/{result['id']}:claim", headers=alice, json={"message": message}
+        ).json()
+        for message in ("Far too fast", "Still far too fast")
+    )
+    return result, older, newer
+
+
+async def test_a_result_claimed_twice_shows_both_claims_and_says_why_one_cannot_be_rejected(
+    fresh_sandbox,
+):
+    url = fresh_sandbox().url
+    result, older, newer = _claimed_twice(url)
+    shell = await session(url, "admin")
+    view, queue = shell.admin_view, shell.admin_view.queue
+    cases = {c.id: c for c in queue.claims}
+    assert {older["id"], newer["id"]} <= set(cases), "one odd claim hides no other"
+    assert queue.problem == "" and queue.unreadable == []
+    assert cases[newer["id"]].result.id == result["id"]
+    unnamed = cases[older["id"]]
+    assert unnamed.result is None and "(its result is not named)" in unnamed.label
+    rows = view.claims.value.set_index("id")
+    assert rows.loc[older["id"], "Benchmark"] == "(result not named)"
+    assert "claimed again since" in view._claim_detail({"id": older["id"]}).objects[0].object
+
+    await queue.decide([unnamed], uphold=False)
+    assert "the service failed" in queue.message and "HTTP 500" in queue.message
+    assert "decide the newer claim of that result" in queue.message
+    assert older["id"] in {c.id for c in queue.claims}, "it stays in the queue"
+    await queue.decide([cases[newer["id"]]], uphold=False)
+    assert "(the claim is dropped; the service still hides the result)" in queue.message
+    await close(shell)
+
+
+async def test_a_claim_the_client_cannot_read_is_said_and_hides_none_of_the_others(
+    fresh_sandbox,
+):
+    """A fault no server gives on demand: an item without its id among the claims."""
+    url = fresh_sandbox().url
+
+    class Mangling(Faulty):
+        async def handle_async_request(self, request):
+            response = await super().handle_async_request(request)
+            if request.url.path.endswith("/reports/claims"):
+                body = json.loads(await response.aread())
+                if body["items"]:
+                    del body["items"][0]["id"]
+                return httpx.Response(response.status_code, json=body)
+            return response
+
+    shell = await session(url, "admin", transport=Mangling())
+    queue, view = shell.admin_view.queue, shell.admin_view
+    pending = public_claims(url)
+    assert len(queue.claims) == len(pending) - 1 >= 1, "the others are all in the queue"
+    (said,) = queue.unreadable
+    assert said.startswith("A claim: an item without an id (missing 'id'; it has message")
+    assert view._unreadable.visible and "could not be read" in view._unreadable.object
+    assert queue.problem == ""
+    await close(shell)
+
+
+def public_claims(url: str) -> list[dict]:
+    return httpx.get(f"{url}/reports/claims", headers=ADMIN, params={"status": "on_review"}).json()[
+        "items"
+    ]

@@ -41,7 +41,7 @@ async def forms(fresh_sandbox):
 )
 async def test_an_invalid_benchmark_schema_is_refused_in_the_session(forms, schema_text, words):
     ok = await forms.submit_benchmark(
-        "eoscperf/new-bench", "1.0", "https://example.org/doc", "A new one", schema_text
+        "example/new-bench", "1.0", "https://example.org/doc", "A new one", schema_text
     )
     assert not ok and "see the problems" in forms.message
     assert any(words in str(problem) for problem in forms.problems), forms.problems
@@ -55,15 +55,15 @@ async def test_a_benchmark_needs_an_image_a_tag_and_a_web_address(forms):
 
 
 async def test_a_valid_benchmark_awaits_review_and_a_second_one_is_a_duplicate(forms):
-    args = ("eoscperf/new-bench", "1.0", "https://example.org/doc", "A new one", SCHEMA)
+    args = ("example/new-bench", "1.0", "https://example.org/doc", "A new one", SCHEMA)
     assert await forms.submit_benchmark(*args)
     assert forms.message == (
-        "The benchmark eoscperf/new-bench:1.0 was submitted: it awaits an administrator's review."
+        "The benchmark example/new-bench:1.0 was submitted: it awaits an administrator's review."
     )
     pending = await forms.client.benchmarks.all(status="on_review")
-    assert "eoscperf/new-bench:1.0" in {b.name for b in pending}
+    assert "example/new-bench:1.0" in {b.name for b in pending}
     assert not await forms.submit_benchmark(*args)
-    assert forms.message == "Not submitted: eoscperf/new-bench:1.0 exists already."
+    assert forms.message == "Not submitted: example/new-bench:1.0 exists already."
     assert forms.transport.posts == ["/api/v1/benchmarks"] * 2
 
 
@@ -97,26 +97,59 @@ async def test_my_results_and_claims_and_retagging(forms):
     assert [t.id for t in changed.tags] == [tag.id]
 
 
-async def test_an_image_the_service_cannot_find_is_said_in_words(forms):
-    args = ("Not An/Image!", "1.0", "https://example.org/doc", "", SCHEMA)
+@pytest.mark.parametrize(
+    "image", ["Not An/Image!", "nobody/never-pushed"], ids=["malformed", "unknown-to-the-registry"]
+)
+async def test_an_image_the_service_cannot_find_is_said_in_words(forms, image):
+    args = (image, "1.0", "https://example.org/doc", "", SCHEMA)
     assert not await forms.submit_benchmark(*args)
     assert forms.message.startswith("The service refused the benchmark: ")
-    assert "not found" in forms.message
+    assert "Could not validate container image: Error: manifest not found" in forms.message
 
 
-async def test_what_awaits_review_is_listed_and_reports_on_my_results_are_shown(forms):
+async def test_my_own_submissions_are_listed_with_flavors_and_where_their_review_stands(forms):
+    client = forms.client
+    admin = PerfClient(client.base_url, DemoTokens("admin"))
+    others = await client.benchmarks.all(status="on_review")
+    assert others, "the seed holds someone else's pending benchmark"
+    assert await forms.submit("site", lambda: client.sites.create(name="MINE", address="x"))
+    site = next(s for s in await client.sites.all(status="on_review") if s.name == "MINE")
     assert await forms.submit(
-        "site", lambda: forms.client.sites.create(name="PENDING", address="x")
+        "flavor",
+        lambda: client.flavors.create(site.id, name="mine.large"),
+        site_id=site.id,
     )
-    assert ("site", "PENDING") in forms.pending
+    assert [(s.kind, s.name, s.standing) for s in forms.submitted] == [
+        ("site", "MINE", "awaiting review"),
+        ("flavor", "mine.large", "awaiting review"),
+    ], "mine only, the flavor included; nobody else's pending benchmark"
+    await admin.sites.approve(site.id)
+    flavor = forms.submitted[1]
+    await admin.flavors.reject(flavor.id)
+    await forms.load_pending()
+    assert [s.standing for s in forms.submitted] == ["approved", "rejected"]
+    await admin.aclose()
+
+
+async def test_my_reports_pending_and_upheld_are_listed_and_reports_on_my_results_shown(forms):
     await forms.load_mine()
-    mine = forms.my_results[0]
+    mine, other = forms.my_results[:2]
     bob = PerfClient(forms.client.base_url, DemoTokens("bob"))
+    admin = PerfClient(forms.client.base_url, DemoTokens("admin"))
     await bob.users.register()
     await bob.results.claim(mine.id, "Looks ten times too fast")
     await forms.load_reports_on(mine.id)
     assert [c.message for c in forms.reports_on] == ["Looks ten times too fast"]
+
+    seen = {r.claim.id for r in forms.my_claims}
+    pending = await forms.client.results.claim(other.id, "Mine, uploaded twice")
+    upheld = await forms.client.results.claim(mine.id, "Mine too, wrong flavor")
+    await admin.reports.approve_claim(upheld.id)
+    await forms.load_mine()
+    standings = {r.claim.id: r.standing for r in forms.my_claims if r.claim.id not in seen}
+    assert standings == {pending.id: "awaiting review", upheld.id: "upheld by an administrator"}
     await bob.aclose()
+    await admin.aclose()
 
 
 def _deep(levels: int) -> str:
@@ -212,6 +245,6 @@ async def test_a_schema_with_its_own_definitions_is_tried_and_submitted(forms):
     assert not forms.try_schema(text, b'{"score": -1, "when": "yesterday"}')
     assert [p.where for p in forms.problems] == ["score", "when"]
     assert await forms.submit_benchmark(
-        "eoscperf/self-contained", "1.0", "https://example.org/doc", "", text
+        "example/self-contained", "1.0", "https://example.org/doc", "", text
     )
     assert forms.transport.posts == ["/api/v1/benchmarks"]

@@ -301,9 +301,11 @@ async def test_an_upload_whose_answer_is_lost_is_found_and_stored_once(proxied, 
 
 
 async def test_when_the_lookup_fails_too_the_next_send_looks_first(proxied):
-    """The answer is lost and so is the lookup's: the form cannot tell, and says so."""
+    """The answer is lost and so is the lookup's (sent again once, lost again): the form
+    cannot tell, and says so."""
     document = valid(proxied, 12.5)
     proxied.proxy.lose_answer(*UPLOAD)
+    proxied.proxy.lose_answer(*LOOKUP)
     proxied.proxy.lose_answer(*LOOKUP)
     proxied.add_files({"run.json": json.dumps(document).encode()})
     await proxied.send()
@@ -321,7 +323,7 @@ async def test_when_the_lookup_fails_too_the_next_send_looks_first(proxied):
     assert await proxied.stored(document) == 1
     assert proxied.proxy.received.count(UPLOAD) == 1, "looked up first, found, not resent"
     assert proxied.proxy.reached.count(UPLOAD) == 1
-    assert proxied.proxy.reached.count(LOOKUP) == 2
+    assert proxied.proxy.reached.count(LOOKUP) == 3
 
 
 async def test_a_result_stored_only_after_the_lookup_is_found_by_the_next_send(proxied):

@@ -10,7 +10,7 @@ from typing import Any
 from ..client import MAX_PER_PAGE, _path
 from ..errors import InvalidQuery
 from ..query import iso_datetime
-from ..records import Benchmark, Claim, Flavor, Page, Result, Submit, Tag, User
+from ..records import Benchmark, Claim, Flavor, Items, Page, Result, Submit, Tag, User
 from .base import CLAIMS, RESULT_SEARCH, RESULTS, SUBMITS, _Listed, _Resource
 
 
@@ -100,7 +100,7 @@ class Reports(_Resource):
         """(Admins) Pending submissions: benchmarks, sites, flavors (and claims) awaiting review."""
         return await self._list(SUBMITS, ("reports", "submits"), query, page, per_page)
 
-    async def all_submits(self, **query: Any) -> list[Submit]:
+    async def all_submits(self, **query: Any) -> Items[Submit]:
         """(Admins) Every pending submission."""
         return await self._client._collect(SUBMITS, _path("reports", "submits"), query)
 
@@ -110,7 +110,7 @@ class Reports(_Resource):
         """(Admins) Claims; ``status="on_review"`` for pending ones (the default is approved)."""
         return await self._list(CLAIMS, ("reports", "claims"), query, page, per_page)
 
-    async def all_claims(self, **query: Any) -> list[Claim]:
+    async def all_claims(self, **query: Any) -> Items[Claim]:
         """(Admins) Every claim matching ``query``."""
         return await self._client._collect(CLAIMS, _path("reports", "claims"), query)
 
@@ -123,5 +123,6 @@ class Reports(_Resource):
         await self._request("POST", "reports", "claims", f"{claim_id}:approve")
 
     async def reject_claim(self, claim_id: str) -> None:
-        """(Admins) Drop the claim: its result is shown again."""
+        """(Admins) Drop the claim; its result is meant to be shown again (the service
+        1.2.3 keeps it hidden: see what became of it rather than assume)."""
         await self._request("POST", "reports", "claims", f"{claim_id}:reject")
