@@ -61,6 +61,13 @@ class FaultProxy:
         )
         self._connections: set[asyncio.Task] = set()
         self._server: asyncio.Server | None = None
+        #: Seconds after which an idle client connection is as good as closed by the
+        #: server: a request that arrives on one later is dropped unanswered (and not
+        #: forwarded), as the real service closes idle connections after 2 s just as a
+        #: client reuses them. None: connections stay open.
+        self.idle_close: float | None = None
+        #: The requests dropped so, unanswered and never forwarded.
+        self.dropped_idle: list[Request] = []
 
     # -- planning faults (from any thread) -----------------------------------------
 
@@ -119,6 +126,7 @@ class FaultProxy:
         assert task is not None
         self._connections.add(task)
         reset = False
+        answered = None  # when this connection's last answer went out
         try:
             while True:  # one client connection carries requests one after another
                 try:
@@ -130,6 +138,10 @@ class FaultProxy:
                 request = (method.decode(), path)
                 raw = head + await _read_body(reader, head, request=True)
                 self.received.append(request)
+                idle = answered is not None and self._loop.time() - answered
+                if self.idle_close is not None and idle and idle >= self.idle_close:
+                    self.dropped_idle.append(request)
+                    return
                 fault = self._fault_for(request)
                 if fault is not None and fault.kind == "hold":
                     self._held.append((request, raw))
@@ -143,6 +155,7 @@ class FaultProxy:
                     return
                 writer.write(answer_head + answer_body)
                 await writer.drain()
+                answered = self._loop.time()
                 await self._release_held()
                 if not _keeps_alive(answer_head):
                     return
