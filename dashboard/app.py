@@ -97,5 +97,10 @@ def create_app(
 
 
 if pn.state.served:
+    # `panel serve dashboard/app.py` runs this file as a script of its own, whose
+    # globals Bokeh clears when a session ends, before the session's end callbacks
+    # run: the wiring is taken from the package's module, whose globals stay.
+    from dashboard import app as wiring
+
     pn.extension("tabulator")
-    create_app().template().servable()
+    wiring.create_app().template().servable()

@@ -37,6 +37,22 @@ def _sandbox_parser(subparsers) -> None:
     sandbox.add_argument(
         "--latency-ms", type=float, default=0.0, help="simulated network latency per request"
     )
+    sandbox.add_argument(
+        "--idle-timeout",
+        type=float,
+        default=2.0,
+        metavar="S",
+        help="close idle keep-alive connections after S seconds, as the real service "
+        "does after 2 (0: keep them open)",
+    )
+    sandbox.add_argument(
+        "--image",
+        action="append",
+        default=[],
+        metavar="IMAGE:TAG",
+        help="another container image its registry knows (repeatable; patterns like "
+        "example/* too)",
+    )
     sandbox.add_argument("--auth", choices=["demo", "oidc"], default="demo")
     sandbox.add_argument("--issuer", default=None, help="OIDC issuer URL (with --auth oidc)")
     sandbox.add_argument(
@@ -110,6 +126,8 @@ def run_sandbox(args: argparse.Namespace) -> None:
             auth_mode=args.auth,
             oidc_issuer=args.issuer,
             admin_entitlements=tuple(args.admin_entitlement),
+            images=tuple(args.image),
+            idle_timeout_s=args.idle_timeout,
         )
     )
 
