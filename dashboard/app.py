@@ -13,7 +13,7 @@ import panel as pn
 
 from dashboard.api import PerfClient, TokenSource
 from dashboard.config import resolve_api
-from dashboard.identity import DemoTokens, PanelOAuthTokens
+from dashboard.signin import SignIn, decide
 from dashboard.state import SessionState
 from dashboard.state.admin import AdminQueue
 from dashboard.state.explorer import ExplorerState
@@ -43,20 +43,21 @@ def create_app(
     tokens: TokenSource | None = None,
     *,
     sandbox: bool | None = None,
+    signin: SignIn | None = None,
 ) -> AppShell:
     """Build one session: its own client (closed when the session ends), state and views.
 
-    ``api_url`` defaults to the configured API (see :mod:`dashboard.config`);
-    ``tokens`` defaults to the user signed in with Panel's OAuth when it is on, else to
-    the demo identities on a sandbox, else anonymous.
+    ``api_url`` defaults to the configured API (see :mod:`dashboard.config`). The
+    session's token comes from ``tokens`` if given, else from ``signin`` (default: what
+    :func:`dashboard.signin.decide` finds: OAuth, the hub, a personal token, the demo
+    identities on a sandbox, or none).
     """
     target = resolve_api(api_url)
     on_sandbox = target.sandbox if sandbox is None else sandbox
-    if tokens is None and PanelOAuthTokens.enabled():
-        tokens = PanelOAuthTokens()  # this session's signed-in user
-        on_sandbox = False  # no demo identities beside a real sign-in
-    elif tokens is None and on_sandbox:
-        tokens = DemoTokens()
+    if tokens is None:
+        signin = signin or decide(sandbox=on_sandbox)
+        tokens = signin.tokens()
+        on_sandbox = signin.demo  # demo identities only when nothing else signs in
     client = PerfClient(target.url, tokens)
     state = SessionState(client=client, api_url=target.url, sandbox=on_sandbox)
     explorer = ResultsExplorer(state=ExplorerState(client=client))

@@ -7,16 +7,28 @@ serves the dashboard on it; ``--api URL`` points the dashboard at a real service
 from __future__ import annotations
 
 import argparse
+import json
 import logging
 import os
+import secrets
 import socket
 import sys
 from pathlib import Path
 
-from . import config
-from .hub.tokens import HubTokenSource, in_hub
+from . import config, signin
+from .hub import checkin
 
 DEFAULT_PORT = 5006
+SIGN_INS = {
+    "oauth": "each visitor signs in (OAuth)",
+    "hub": "the JupyterHub user",
+    "oidc-agent": "you, with your token from oidc-agent",
+    "file": "you, with the token in your file",
+    "env": f"you, with the token in ${signin.TOKEN_ENV}",
+    "demo": "a demo identity chosen in each session",
+    "anonymous": "nobody (read-only)",
+    "given": "the token given",
+}
 
 
 def _sandbox_parser(subparsers) -> None:
@@ -50,8 +62,7 @@ def _sandbox_parser(subparsers) -> None:
         action="append",
         default=[],
         metavar="IMAGE:TAG",
-        help="another container image its registry knows (repeatable; patterns like "
-        "example/* too)",
+        help="another container image its registry knows (repeatable; patterns like example/* too)",
     )
     sandbox.add_argument("--auth", choices=["demo", "oidc"], default="demo")
     sandbox.add_argument("--issuer", default=None, help="OIDC issuer URL (with --auth oidc)")
@@ -60,6 +71,44 @@ def _sandbox_parser(subparsers) -> None:
         action="append",
         default=[],
         help="entitlement that makes a user an administrator (with --auth oidc; repeatable)",
+    )
+
+
+def _sign_in_options(parser: argparse.ArgumentParser) -> None:
+    people = parser.add_argument_group(
+        "signing people in (Panel's OAuth; secrets also from PANEL_OAUTH_SECRET, "
+        "PANEL_COOKIE_SECRET, PANEL_OAUTH_ENCRYPTION)"
+    )
+    people.add_argument(
+        "--checkin",
+        choices=sorted(checkin.ISSUERS),
+        help="sign people in with EGI Check-in (this realm); needs --oauth-key and a secret",
+    )
+    people.add_argument("--oauth-provider", help="Panel's OAuth provider, e.g. generic")
+    people.add_argument("--oauth-key", help="the OAuth client id")
+    people.add_argument("--oauth-secret", help="the OAuth client secret")
+    people.add_argument("--oauth-redirect-uri", help="the dashboard's public URL")
+    people.add_argument(
+        "--oauth-extra-params",
+        type=json.loads,
+        default=None,
+        metavar="JSON",
+        help='provider settings, e.g. \'{"AUTHORIZE_URL": "...", "TOKEN_URL": "..."}\'',
+    )
+    people.add_argument("--oauth-encryption-key", help="Fernet key encrypting the tokens")
+    people.add_argument("--cookie-secret", help="secret signing the session cookies")
+    people.add_argument(
+        "--oauth-refresh-tokens", action="store_true", help="refresh tokens before they expire"
+    )
+    mine = parser.add_argument_group(
+        "a personal dashboard (your own token; served on a loopback address only)"
+    )
+    mine.add_argument("--oidc-agent", metavar="ACCOUNT", help="your token from oidc-agent")
+    mine.add_argument(
+        "--token-file",
+        type=Path,
+        metavar="PATH",
+        help=f"your token in a file (also ${signin.TOKEN_FILE_ENV}; or ${signin.TOKEN_ENV})",
     )
 
 
@@ -108,6 +157,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="another origin whose pages may open the dashboard's websocket (repeatable)",
     )
     parser.add_argument("--show", action="store_true", help="open a browser tab")
+    _sign_in_options(parser)
     subparsers = parser.add_subparsers(dest="command")
     _sandbox_parser(subparsers)
     return parser
@@ -139,6 +189,36 @@ def free_port(host: str = "127.0.0.1") -> int:
         return probe.getsockname()[1]
 
 
+def oauth_options(args: argparse.Namespace, env=os.environ) -> dict:
+    """Panel's OAuth settings from the command line (``--checkin`` presets Check-in's)."""
+    provider, extra = args.oauth_provider, dict(args.oauth_extra_params or {})
+    if args.checkin:
+        urls = checkin.endpoints(checkin.ISSUERS[args.checkin])
+        provider = provider or "generic"
+        extra = {
+            "AUTHORIZE_URL": urls["authorize_url"],
+            "TOKEN_URL": urls["token_url"],
+            "USER_URL": urls["userdata_url"],
+            **extra,
+        }
+        os.environ.setdefault("PANEL_OAUTH_SCOPE", ",".join(checkin.SCOPES))
+    if not provider:
+        return {}
+    options = {
+        "oauth_provider": provider,
+        "oauth_key": args.oauth_key,
+        "oauth_secret": args.oauth_secret,
+        "oauth_redirect_uri": args.oauth_redirect_uri,
+        "oauth_extra_params": extra,
+        "oauth_encryption_key": args.oauth_encryption_key,
+        "cookie_secret": args.cookie_secret or env.get("PANEL_COOKIE_SECRET"),
+        "oauth_refresh_tokens": args.oauth_refresh_tokens or None,
+    }
+    if not options["cookie_secret"]:  # sessions then last as long as this process
+        options["cookie_secret"] = secrets.token_urlsafe(32)
+    return {name: value for name, value in options.items() if value not in (None, {})}
+
+
 def run_dashboard(args: argparse.Namespace) -> None:
     import panel as pn
 
@@ -148,14 +228,21 @@ def run_dashboard(args: argparse.Namespace) -> None:
 
     if args.sandbox_dir:
         os.environ[config.SANDBOX_DIR_ENV] = str(args.sandbox_dir)
+    oauth = oauth_options(args)
     target = config.resolve_api(args.api)
+    sign_in = signin.decide(
+        oauth=bool(oauth),
+        oidc_agent=args.oidc_agent,
+        token_file=args.token_file,
+        sandbox=target.sandbox,
+    )
+    refusal = sign_in.refusal(args.address)
+    if refusal:
+        raise SystemExit(refusal)
     pn.extension("tabulator")
 
-    # Inside a JupyterHub user server every session acts with the hub user's own token.
-    tokens = HubTokenSource() if in_hub() else None
-
     def session():
-        return create_app(target.url, tokens, sandbox=target.sandbox).template()
+        return create_app(target.url, sandbox=target.sandbox, signin=sign_in).template()
 
     wildcard = args.address in ("0.0.0.0", "::")
     shown_host = socket.getfqdn() if wildcard else args.address
@@ -171,11 +258,13 @@ def run_dashboard(args: argparse.Namespace) -> None:
         title="EOSC Performance",
         verbose=False,
         prefix=args.prefix.rstrip("/"),
+        **oauth,
     )
     where = "the embedded sandbox API" if target.sandbox else "the API"
     sys.stdout.write(
         f"EOSC Performance Dashboard: http://{shown_host}:{port}{args.prefix.rstrip('/')}/\n"
-        f"  using {where} at {target.url}\n  (Ctrl-C to stop)\n"
+        f"  using {where} at {target.url}\n  signing in: {SIGN_INS[sign_in.how]}\n"
+        "  (Ctrl-C to stop)\n"
     )
     sys.stdout.flush()
     if args.show:

@@ -13,51 +13,32 @@
     await view.loaded()                      # then view.value is the filtered frame
 
 The token is found where the notebook runs: inside a JupyterHub user server, the hub
-user's own (from their auth_state); else ``$EOSC_PERF_TOKEN``; else oidc-agent's
-``oidc-token`` for the account ``$OIDC_AGENT_ACCOUNT`` (``egi`` by default) when the
-command is there; else none (read-only). The API is ``$EOSC_PERF_API_URL``, else the
-embedded sandbox.
+user's own (from their auth_state); else oidc-agent's ``oidc-token`` for the account
+``$OIDC_AGENT_ACCOUNT`` (``egi`` by default) when the command is there; else the file
+``$EOSC_PERF_TOKEN_FILE`` or ``$EOSC_PERF_TOKEN``; else none (read-only). The same
+decision as every other way of running makes (:mod:`dashboard.signin`). The API is
+``$EOSC_PERF_API_URL``, else the embedded sandbox.
 """
 
 from __future__ import annotations
 
 import asyncio
 import os
-import shutil
-import subprocess
 from collections.abc import Mapping
 
 import pandas as pd
 
-from .api import Anonymous, CallableToken, EnvToken, PerfClient, SyncClient, TokenSource
+from .api import PerfClient, SyncClient, TokenSource
 from .config import resolve_api
 from .fields import fields_from_data
 from .frames import results_frame
-from .hub.tokens import HubTokenSource, in_hub
-
-TOKEN_ENV = "EOSC_PERF_TOKEN"
-
-
-def _oidc_agent_token(account: str) -> str | None:
-    try:
-        done = subprocess.run(
-            ["oidc-token", account], capture_output=True, text=True, timeout=30, check=False
-        )
-    except (OSError, subprocess.TimeoutExpired):
-        return None
-    return done.stdout.strip() if done.returncode == 0 else None
+from .signin import decide
 
 
 def token_source(env: Mapping[str, str] = os.environ) -> TokenSource:
-    """Where this notebook's token comes from (see the module's description)."""
-    if in_hub(env):
-        return HubTokenSource(env)
-    if env.get(TOKEN_ENV, "").strip():
-        return EnvToken(TOKEN_ENV)
-    if shutil.which("oidc-token"):
-        account = env.get("OIDC_AGENT_ACCOUNT", "egi")
-        return CallableToken(lambda: _oidc_agent_token(account))
-    return Anonymous()
+    """Where this notebook's token comes from (see :mod:`dashboard.signin`): the hub, a
+    token file or ``$EOSC_PERF_TOKEN``, oidc-agent when it is installed, else none."""
+    return decide(env, oauth=False, find_agent=True).tokens()
 
 
 class NotebookClient(SyncClient):

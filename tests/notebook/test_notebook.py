@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import httpx
@@ -9,7 +10,7 @@ import nbformat
 import pytest
 from nbclient import NotebookClient
 
-from dashboard import notebook
+from dashboard import notebook, signin
 
 NOTEBOOK = Path(__file__).parents[2] / "docs" / "notebook.ipynb"
 
@@ -66,7 +67,7 @@ def test_the_example_notebook_runs_and_loads_the_results_into_pandas(
     ids=["hub", "environment", "nothing"],
 )
 def test_the_token_is_found_where_the_notebook_runs(env, kind, monkeypatch):
-    monkeypatch.setattr(notebook.shutil, "which", lambda _name: None)  # no oidc-agent here
+    monkeypatch.setattr(signin.shutil, "which", lambda _name: None)  # no oidc-agent here
     assert type(notebook.token_source(env)).__name__ == kind
 
 
@@ -74,7 +75,7 @@ def test_oidc_agent_gives_the_token_when_it_is_there(monkeypatch, tmp_path):
     agent = tmp_path / "oidc-token"
     agent.write_text('#!/bin/sh\n[ "$1" = egi ] && echo agent-token-for-egi\n')
     agent.chmod(0o755)
-    monkeypatch.setenv("PATH", f"{tmp_path}:{notebook.os.environ['PATH']}")
+    monkeypatch.setenv("PATH", f"{tmp_path}:{os.environ['PATH']}")
     import asyncio
 
     source = notebook.token_source({})
