@@ -56,7 +56,9 @@ class CatalogEditor(pn.viewable.Viewer):
                 pn.Row(self.site_name, self.site_address),
                 self.site_description,
                 save_site,
-                pn.layout.Divider(),
+                # a rule of our own: Panel's Divider fetches its stylesheet from Panel's
+                # CDN when it is added after the page loaded (offline hubs have none)
+                pn.pane.HTML("<hr>", sizing_mode="stretch_width"),
                 self.flavor,
                 self.flavor_name,
                 self.flavor_description,

@@ -1,0 +1,72 @@
+"""Every asset comes from the dashboard's own server: many hubs run offline."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from playwright.sync_api import Error as PlaywrightError
+from playwright.sync_api import expect
+
+from .test_admin_browser import sign_in
+
+IDENTITIES = {
+    "anonymous": None,
+    "user": "Alice Provider (demo user, registered)",
+    "admin": "Ada Admin (demo administrator)",
+}
+
+
+def open_every_tab(page) -> set[str]:
+    """Open each tab, and in it each inner tab (shown once its outer tab is open)."""
+    opened: set[str] = set()
+
+    def names() -> list[str]:
+        try:
+            return [t.strip() for t in page.locator(".bk-tab:visible").all_inner_texts()]
+        except PlaywrightError:
+            return []
+
+    def visit(path: tuple[str, ...]) -> None:
+        for name in names():
+            if name in opened or name in path:
+                continue
+            for outer in (*path, name):  # the tabs above it first: they were left meanwhile
+                page.locator(".bk-tab:visible", has_text=outer).first.click(timeout=10_000)
+            opened.add(name)
+            page.wait_for_timeout(500)
+            visit((*path, name))
+
+    visit(())
+    return {re.sub(r" \(\d+ pending\)$", "", name) for name in opened}
+
+
+@pytest.mark.parametrize("who", list(IDENTITIES))
+def test_no_request_leaves_the_dashboards_origin_on_any_tab(page, dashboard_url, who):
+    elsewhere: list[str] = []
+    own = dashboard_url.rstrip("/")
+
+    def record(request) -> None:
+        url = request.url
+        if not (url.startswith(own) or url.startswith(("data:", f"blob:{own}"))):
+            elsewhere.append(url)
+
+    page.on("request", record)
+    page.goto(dashboard_url)
+    expect(page.get_by_text(re.compile(r"[1-9][\d,]* of [\d,]+ results match"))).to_be_visible(
+        timeout=60_000
+    )
+    if IDENTITIES[who]:
+        sign_in(page, IDENTITIES[who])
+        expect(page.get_by_text(re.compile(r"^Signed in as"))).to_be_visible(timeout=30_000)
+    if who == "admin":
+        expect(page.locator(".bk-tab", has_text="Admin")).to_have_count(1, timeout=30_000)
+    opened = open_every_tab(page)
+    expected = {"Explore", "Latest results"}
+    if who != "anonymous":
+        expected |= {"Contribute", "Upload results", "Submit", "My results and reports"}
+    if who == "admin":
+        expected |= {"Admin", "Submissions", "Claims", "Edit sites and tags", "Actions"}
+    assert expected <= opened, opened
+    assert elsewhere == [], "every asset is the dashboard's own"
+    assert page.console_errors == [] and page.failed_requests == []
