@@ -52,6 +52,8 @@ class Filters:
     day. JSON filters: as the API applies them, results lacking the path excluded.
     ``text``: words that must each appear (any case) in the benchmark, site, site
     address, flavor or a tag name; the session's own search, not an API filter.
+    ``result_ids``: only these results (a link to what was just uploaded); the API has
+    no such filter either.
     """
 
     site_ids: frozenset[str] = frozenset()
@@ -63,10 +65,11 @@ class Filters:
     upload_before: date | None = None
     json_filters: tuple[JsonFilter, ...] = ()
     text: str = ""
+    result_ids: frozenset[str] = frozenset()
 
     def __post_init__(self) -> None:
         # Widgets hand over lists; frozen sets and tuples keep Filters hashable.
-        for name in ("site_ids", "flavor_ids", "tag_ids"):
+        for name in ("site_ids", "flavor_ids", "tag_ids", "result_ids"):
             value = getattr(self, name)
             object.__setattr__(self, name, frozenset([value] if isinstance(value, str) else value))
         object.__setattr__(self, "json_filters", tuple(self.json_filters))
@@ -83,6 +86,7 @@ class Filters:
                 ("site", len(self.site_ids) > 1),
                 ("flavor", len(self.flavor_ids) > 1),
                 ("text", bool(self.text.split())),
+                ("results", bool(self.result_ids)),
             )
             if chosen
         )
@@ -147,6 +151,8 @@ def mask(frame: pd.DataFrame, filters: Filters, *, skip: str | None = None) -> n
     if skip != "text":
         for word in filters.text.casefold().split():
             keep &= _text_mask(frame, word)
+    if filters.result_ids:
+        keep &= frame["id"].isin(filters.result_ids).to_numpy()
     return keep
 
 

@@ -42,6 +42,7 @@ URL_PARAMETERS = (
     "upload_before",
     "text",
     "json_filters",
+    "result_ids",
     "columns",
     "sort",
     "plot_kind",
@@ -54,7 +55,7 @@ URL_PARAMETERS = (
     "direction",
 )
 
-FILTER_PARAMETERS = URL_PARAMETERS[1:10]
+FILTER_PARAMETERS = URL_PARAMETERS[1:11]
 
 
 def _plain(value):
@@ -102,6 +103,9 @@ class ExplorerState(ClientState):
     text = param.String(default="", doc="Words every result must mention (site, flavor, tag...).")
     json_filters = param.List(
         default=[], item_type=str, doc='Conditions on the results\' JSON: "path op value".'
+    )
+    result_ids = param.List(
+        default=[], item_type=str, doc="Only these results (a link to what was just uploaded)."
     )
     columns = param.List(default=[], item_type=str, doc="The JSON fields shown as columns.")
     sort = param.String(default="", doc='The table\'s order: "+column" or "-column".')
@@ -305,6 +309,7 @@ class ExplorerState(ClientState):
             upload_before=self.upload_before,
             json_filters=tuple(parsed),
             text=self.text,
+            result_ids=frozenset(self.result_ids),
         )
 
     def forget(self, ids: list[str]) -> None:

@@ -154,6 +154,10 @@ def unoffered_choices(
             kept = _kept(list(choices[name]), offered, what, dropped)
             if kept != list(choices[name]):
                 changes[name] = kept
+        results = set(population["id"][population["id"].isin(choices["result_ids"])])
+        kept = _kept(list(choices["result_ids"]), results, "result", dropped)
+        if kept != list(choices["result_ids"]):
+            changes["result_ids"] = kept
     conditions = []
     for text in choices["json_filters"]:
         try:

@@ -316,13 +316,11 @@ class UploadState(ClientState):
         finally:
             self.sending = False
         sent = sum(bool(u.result_id) for u in self.uploads)
-        if sent:
+        if sent:  # exactly the results uploaded, not everything of that site and flavor
             self.explorer_link = "?" + urlencode(
                 {
                     "benchmark_id": self.benchmark_id,
-                    "site_ids": json.dumps([self.site_id]),
-                    "flavor_ids": json.dumps([self.flavor_id]),
-                    **({"tag_ids": json.dumps(self.tag_ids)} if self.tag_ids else {}),
+                    "result_ids": json.dumps([u.result_id for u in self.uploads if u.result_id]),
                 }
             )
         unsent = [u for u in self.uploads if u.outcome and not u.result_id]

@@ -313,8 +313,18 @@ class LoadProgress(ExplorerView):
         )
         self._alert = alert(state.param.problem, "danger")
         self._notice = alert(state.param.notice, "warning")
+        self._every = pn.widgets.Button(
+            label="Show every result",
+            visible=state.param.result_ids.rx.bool(),
+            description="The link names a few results: show all of the benchmark's",
+        )
+        self._every.on_click(lambda _event: setattr(state, "result_ids", []))
         self._layout = pn.Column(
-            self._bar, self._text, self._alert, self._notice, sizing_mode="stretch_width"
+            pn.Row(self._text, self._every),
+            self._bar,
+            self._alert,
+            self._notice,
+            sizing_mode="stretch_width",
         )
 
     def _describe(self, loading: bool, progress: tuple[int, int], filtered, problem: str) -> str:
@@ -323,4 +333,12 @@ class LoadProgress(ExplorerView):
             return f"Loading results: {done:,} of {f'{total:,}' if total else '?'} pages"
         if problem:  # the alert says why; no count of what is not there
             return ""
-        return f"{len(filtered):,} of {len(self.state.population):,} results match"
+        named = len(self.state.result_ids)
+        only = ""
+        if named:
+            only = (
+                " (only the result the link names)"
+                if named == 1
+                else (f" (only the {named:,} results the link names)")
+            )
+        return f"{len(filtered):,} of {len(self.state.population):,} results match{only}"

@@ -72,11 +72,16 @@ def test_register_upload_with_a_new_tag_find_it_and_report_another_result(
 
     # The link opens the explorer on it: one result, with the new tag and the score sent.
     page.get_by_role("link", name="Open the uploaded results in the explorer").click()
-    expect(page.get_by_text(re.compile(r"^1 of \d+ results match"))).to_be_visible(timeout=30_000)
+    only = page.get_by_text(
+        re.compile(r"^1 of \d+ results match \(only the result the link names\)$")
+    )
+    expect(only).to_be_visible(timeout=30_000)
     table = explore_table(page)
     table.scroll_into_view_if_needed()  # Tabulator draws its rows once it is in view
     expect(table.locator(".tabulator-cell[tabulator-field=tags]")).to_have_text(["bob-browser-run"])
     expect(table).to_contain_text("9,876.5")
+    page.get_by_role("button", name="Show every result").click()  # the rest is one click away
+    expect(page.get_by_text(re.compile(r"^(\d+) of \1 results match$"))).to_be_visible()
 
     # Report another result: it is hidden at once, and the API no longer lists it.
     page.goto(dashboard_url)

@@ -6,6 +6,7 @@ import dataclasses
 import json
 import logging
 from datetime import UTC, datetime, timedelta
+from urllib.parse import parse_qsl
 
 import httpx
 import pytest
@@ -13,6 +14,7 @@ from silent_listener import SilentListener, within
 
 from dashboard.api import PerfClient
 from dashboard.identity import DemoTokens
+from dashboard.state.explorer import ExplorerState
 from dashboard.state.upload import PASTED, UploadState
 
 from .conftest import Faulty, until
@@ -476,3 +478,16 @@ async def test_a_date_time_that_is_not_one_is_refused_in_the_session(form):
     ]
     await form.send()
     assert form.transport.posts == []
+
+
+async def test_the_link_after_an_upload_opens_the_explorer_on_exactly_those_results(form):
+    form.add_files({f"run{i}.json": json.dumps(valid(form, 40.0 + i)).encode() for i in range(2)})
+    await form.send()
+    sent = {u.result_id for u in form.uploads}
+    assert len(sent) == 2 and all(sent)
+    explorer = ExplorerState(client=form.client)
+    explorer.restore(dict(parse_qsl(form.explorer_link.lstrip("?"))))
+    await explorer.start()
+    await until(lambda: not explorer.loading and len(explorer.population) > 2)
+    assert set(explorer.filtered["id"]) == sent, "the upload, not its whole site and flavor"
+    assert explorer.notice == ""
