@@ -18,6 +18,7 @@ from dashboard.api import (
     InvalidQuery,
     NotFound,
     Result,
+    ServerError,
     SyncClient,
     Unauthorized,
     ValidationFailed,
@@ -270,6 +271,28 @@ async def test_an_administrator_reviews(make_client):
     users = await admin.users.list()
     assert identity_by_key("alice").email in {u.email for u in users.items}
     assert (await admin.users.search("alice")).total >= 1
+
+
+async def test_a_result_claimed_twice_reads_as_two_claims_one_of_them_unnamed(make_client):
+    """As on the real service 1.2.3: no list fails for the claim that lost its result."""
+    alice, admin = make_client("alice"), make_client("admin")
+    result = (await alice.users.my_results(per_page=1)).items[0]
+    older = await alice.results.claim(result.id, "Looks off")
+    newer = await alice.results.claim(result.id, "Looks off, really")
+    for claims in (
+        await alice.users.my_claims(status="on_review"),
+        await admin.reports.claims(status="on_review"),
+        await admin.results.claims(result.id, status="on_review"),
+    ):
+        by_id = {claim.id: claim for claim in claims.items}
+        assert by_id[older.id].resource_id is None and by_id[older.id].message == "Looks off"
+        assert by_id[newer.id].resource_id == result.id
+        assert claims.unreadable == ()
+    everything = await admin.reports.all_claims(status="on_review")
+    assert {older.id, newer.id} <= {c.id for c in everything} and everything.unreadable == []
+    with pytest.raises(ServerError):
+        await admin.reports.reject_claim(older.id)
+    await admin.reports.reject_claim(newer.id)
 
 
 async def test_registration_and_removal(fresh_sandbox, make_client):
