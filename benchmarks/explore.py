@@ -29,7 +29,8 @@ from panel.io.state import set_curdoc
 from sandbox_process import start_sandbox
 
 from dashboard.api import PerfClient
-from dashboard.views.explorer import ResultsExplorer
+from dashboard.state.explorer import ExplorerState
+from dashboard.views.explore.explorer import ResultsExplorer
 
 
 def patch_bytes(document: Document, events: list) -> int:
@@ -46,7 +47,7 @@ async def measure(url: str, changes: int) -> tuple[list[float], list[float], lis
     async with PerfClient(url) as client:
         document = Document()
         with set_curdoc(document):
-            explorer = ResultsExplorer(client=client)
+            explorer = ResultsExplorer(ExplorerState(client=client))
             document.add_root(explorer.__panel__().get_root(document))
             state = explorer.state
             totals = {}

@@ -10,7 +10,7 @@ from __future__ import annotations
 def __getattr__(name: str):
     # panel and the views load only when a notebook asks for them
     if name in ("connect", "explorer", "upload", "token_source"):
-        from . import notebook
+        from dashboard import notebook
 
         return getattr(notebook, name)
     raise AttributeError(f"module 'dashboard' has no attribute {name!r}")

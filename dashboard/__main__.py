@@ -1,5 +1,5 @@
 """``python -m dashboard`` is the ``eosc-perf-dashboard`` command."""
 
-from .cli import main
+from dashboard.cli import main
 
 main()

@@ -12,17 +12,18 @@ import logging
 import panel as pn
 
 from dashboard.api import PerfClient, TokenSource
-from dashboard.config import resolve_api
-from dashboard.signin import SignIn, decide
+from dashboard.config import demo_identities, resolve_api
+from dashboard.signin import SignIn, decide, demo_tokens
+from dashboard.signin.demo import DemoTokens
 from dashboard.state import SessionState
 from dashboard.state.admin import AdminQueue
 from dashboard.state.explorer import ExplorerState
 from dashboard.state.submit import SubmitState
 from dashboard.state.upload import UploadState
 from dashboard.views import AppShell
-from dashboard.views.admin import AdminPanel
-from dashboard.views.contribute import ClaimPanel, ContributePanel
-from dashboard.views.explorer import ResultsExplorer
+from dashboard.views.admin.panel import AdminPanel
+from dashboard.views.contribute.panel import ContributePanel
+from dashboard.views.explore.explorer import ResultsExplorer
 
 log = logging.getLogger("dashboard")
 _closing: set[asyncio.Task] = set()  # the loop keeps only weak references to tasks
@@ -36,6 +37,20 @@ def _close_later(client: PerfClient) -> None:
         return
     _closing.add(task)
     task.add_done_callback(_closing.discard)
+
+
+def session_state(
+    url: str, tokens: TokenSource | None, *, sandbox: bool, **client_options
+) -> SessionState:
+    """A session's client and state; on a sandbox, the demo identities to choose from, and
+    a token that follows the identity chosen."""
+    tokens = demo_tokens() if sandbox and tokens is None else tokens
+    client = PerfClient(url, tokens, **client_options)
+    demo = {i.name: i.key for i in demo_identities()} if sandbox else {}
+    state = SessionState(client=client, api_url=url, sandbox=sandbox, demo_identities=demo)
+    if isinstance(tokens, DemoTokens):
+        tokens.follow(lambda: state.identity)
+    return state
 
 
 def create_app(
@@ -58,13 +73,12 @@ def create_app(
         signin = signin or decide(sandbox=on_sandbox)
         tokens = signin.tokens()
         on_sandbox = signin.demo  # demo identities only when nothing else signs in
-    client = PerfClient(target.url, tokens)
-    state = SessionState(client=client, api_url=target.url, sandbox=on_sandbox)
-    explorer = ResultsExplorer(state=ExplorerState(client=client))
+    state = session_state(target.url, tokens, sandbox=on_sandbox)
+    client = state.client
+    explorer = ResultsExplorer(ExplorerState(client=client), session=state)
     submit = SubmitState(client=client)
-    upload = UploadState(client=client, on_submitted=submit.remember)
+    upload = UploadState(client=client, submitter=submit)
     contribute = ContributePanel(state=state, upload=upload, submit=submit)
-    explorer.main.append(ClaimPanel(state=state, explorer=explorer))
     shell = AppShell(
         state=state,
         explorer=explorer,

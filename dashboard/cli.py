@@ -15,8 +15,8 @@ import socket
 import sys
 from pathlib import Path
 
-from . import config, signin
-from .hub import checkin
+from dashboard import config, signin
+from dashboard.hub import checkin
 
 DEFAULT_PORT = 5006
 SIGN_INS = {
@@ -164,21 +164,17 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def run_sandbox(args: argparse.Namespace) -> None:
-    from .sandbox import SandboxConfig, serve
-
-    serve(
-        SandboxConfig(
-            data_dir=args.data_dir or config.sandbox_data_dir(),
-            host=args.host,
-            port=args.port,
-            size=args.size,
-            latency_ms=args.latency_ms,
-            auth_mode=args.auth,
-            oidc_issuer=args.issuer,
-            admin_entitlements=tuple(args.admin_entitlement),
-            images=tuple(args.image),
-            idle_timeout_s=args.idle_timeout,
-        )
+    config.serve_sandbox(
+        data_dir=args.data_dir or config.sandbox_data_dir(),
+        host=args.host,
+        port=args.port,
+        size=args.size,
+        latency_ms=args.latency_ms,
+        auth_mode=args.auth,
+        oidc_issuer=args.issuer,
+        admin_entitlements=tuple(args.admin_entitlement),
+        images=tuple(args.image),
+        idle_timeout_s=args.idle_timeout,
     )
 
 
@@ -222,7 +218,7 @@ def oauth_options(args: argparse.Namespace, env=os.environ) -> dict:
 def run_dashboard(args: argparse.Namespace) -> None:
     import panel as pn
 
-    from .app import create_app
+    from dashboard.app import create_app
 
     port = args.port or free_port(args.address)
 

@@ -1,5 +1,8 @@
 """The settings that choose what the dashboard talks to, the same for every way of running.
 
+It is the one module of the dashboard that imports the sandbox: to start the embedded
+one, to run it alone, and to hand its demo identities to the sessions.
+
 ``EOSC_PERF_API_URL``: the API root of a real service, e.g.
 ``https://performance.services.fedcloud.eu/api/v1``. Unset means the embedded
 sandbox API, started inside this process on a free loopback port the first time
@@ -45,12 +48,37 @@ def embedded_sandbox_url() -> str:
     global _embedded
     with _embedded_lock:
         if _embedded is None:
-            from .sandbox import SandboxConfig, SandboxServer
+            from dashboard.sandbox import SandboxConfig, SandboxServer
 
             server = SandboxServer(SandboxConfig(data_dir=sandbox_data_dir()))
             server.start()
             _embedded = server
         return _embedded.url
+
+
+@dataclass(frozen=True)
+class DemoIdentity:
+    """One of the sandbox's demo identities, as a session offers it."""
+
+    key: str
+    name: str
+    token: str
+
+
+def demo_identities() -> tuple[DemoIdentity, ...]:
+    """The sandbox's demo identities (the only place outside it that reads them)."""
+    from .sandbox.identities import DEMO_IDENTITIES
+
+    return tuple(DemoIdentity(i.key, i.name, i.token) for i in DEMO_IDENTITIES)
+
+
+def serve_sandbox(**options) -> None:
+    """Run the sandbox API alone in the foreground (the CLI's ``sandbox`` command);
+    ``options`` are :class:`~dashboard.sandbox.SandboxConfig`'s."""
+    from .sandbox import SandboxConfig, serve
+
+    options.setdefault("data_dir", sandbox_data_dir())
+    serve(SandboxConfig(**options))
 
 
 def resolve_api(url: str | None = None) -> ApiTarget:

@@ -28,11 +28,11 @@ from collections.abc import Mapping
 
 import pandas as pd
 
-from .api import PerfClient, SyncClient, TokenSource
-from .config import resolve_api
-from .fields import fields_from_data
-from .frames import results_frame
-from .signin import decide
+from dashboard.api import PerfClient, SyncClient, TokenSource
+from dashboard.config import resolve_api
+from dashboard.results.frame import results_frame
+from dashboard.schema.fields import fields_from_data
+from dashboard.signin import decide
 
 
 def token_source(env: Mapping[str, str] = os.environ) -> TokenSource:
@@ -72,18 +72,21 @@ def _soon(work) -> None:
 
 def explorer(api_url: str | None = None, token=None, **params):
     """The results explorer, loading in the background; ``await view.loaded()`` to wait."""
-    from .views.explorer import ResultsExplorer
+    from dashboard.state.explorer import ExplorerState
+    from dashboard.views.explore.explorer import ResultsExplorer
 
-    view = ResultsExplorer(client=_async_client(api_url, token), **params)
+    view = ResultsExplorer(ExplorerState(client=_async_client(api_url, token)), **params)
     _soon(view.state.start())
     return view
 
 
 def upload(api_url: str | None = None, token=None):
     """The upload form (needs a registered user's token)."""
-    from .state.upload import UploadState
-    from .views.upload_form import UploadPanel
+    from dashboard.state.submit import SubmitState
+    from dashboard.state.upload import UploadState
+    from dashboard.views.contribute.upload import UploadPanel
 
-    state = UploadState(client=_async_client(api_url, token))
+    client = _async_client(api_url, token)
+    state = UploadState(client=client, submitter=SubmitState(client=client))
     _soon(state.start())
     return UploadPanel(state=state)

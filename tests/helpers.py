@@ -13,3 +13,10 @@ async def until(condition, timeout: float = 10.0) -> None:
         if time.monotonic() > deadline:
             raise AssertionError("the state did not settle in time")
         await asyncio.sleep(0.02)
+
+
+def demo_token(key: str) -> str:
+    """The token of a sandbox demo identity (``alice``, ``bob``, ``admin``)."""
+    from dashboard.sandbox.identities import identity_by_key
+
+    return identity_by_key(key).token

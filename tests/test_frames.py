@@ -20,21 +20,15 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from dashboard.api import OPERATORS, Benchmark, Flavor, JsonFilter, Result, Site, Tag
-from dashboard.filters import Filters, apply, mask
-from dashboard.frames import JSON_PREFIX, results_frame
+from dashboard.results.compare import compare, leaf_paths
+from dashboard.results.export import to_csv, to_json
+from dashboard.results.facets import facet_counts, options
+from dashboard.results.filters import Filters, apply, mask
+from dashboard.results.frame import JSON_PREFIX, results_frame
+from dashboard.results.stats import group_summary, relative_to
 from dashboard.sandbox.query import json_filter
 from dashboard.sandbox.seed import generate
 from dashboard.sandbox.store import compact_json
-from dashboard.summaries import (
-    compare,
-    facet_counts,
-    group_summary,
-    leaf_paths,
-    options,
-    relative_to,
-    to_csv,
-    to_json,
-)
 
 C_RAY = Benchmark("b-cray", "thechristophe/openbench-c-ray", "1.1", "https://c-ray.example", {})
 PRAGUE = Site("s-prague", "CESNET-MetaCloud", "Prague, Czech Republic")

@@ -12,9 +12,10 @@ import pandas as pd
 import pytest
 
 from dashboard.api import Benchmark, JsonFilter, PerfClient
-from dashboard.filters import Filters, apply
-from dashboard.frames import results_frame
-from dashboard.summaries import facet_counts, leaf_paths, options
+from dashboard.results.compare import leaf_paths
+from dashboard.results.facets import facet_counts, options
+from dashboard.results.filters import Filters, apply
+from dashboard.results.frame import results_frame
 
 TF_CNN = "deephdc/deep-oc-benchmarks_cnn"
 

@@ -14,8 +14,9 @@ from bokeh.models import GlyphRenderer, Image, Plot
 from panel.io.state import set_curdoc
 from test_plots import CPUS, SCORE, make_results
 
-from dashboard.live_plot import LivePlot
-from dashboard.plots import RASTERIZE_ABOVE, PlotSpec, build_plot
+from dashboard.plots.elements import RASTERIZE_ABOVE, build_plot
+from dashboard.plots.live import LivePlot
+from dashboard.plots.spec import PlotSpec
 
 
 @pytest.fixture(scope="module", autouse=True)

@@ -14,17 +14,15 @@ import pytest
 from bokeh.embed import json_item
 from bokeh.models import HoverTool, LogScale
 
-from dashboard.plots import (
-    GROUPS,
+from dashboard.plots.elements import (
     NO_TAG,
-    PLOT_KINDS,
     RASTERIZE_ABOVE,
-    PlotSpec,
     build_plot,
     hover_columns,
     median_iqr_bars,
-    selection_ids,
 )
+from dashboard.plots.selection import selection_ids
+from dashboard.plots.spec import GROUPS, PLOT_KINDS, PlotSpec
 
 SCORE = "json.result.score"
 CPUS = "json.machine.cpu.count"

@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from silent_listener import SilentListener, within
 
 from dashboard.sandbox import seed_schemas
-from dashboard.uploads import (
+from dashboard.schema.checks import (
     MAX_FILE_BYTES,
     MAX_PROBLEMS,
     MAX_SCHEMA_BYTES,
@@ -453,13 +453,13 @@ def test_a_long_chain_of_refs_is_refused_before_it_exhausts_the_stack():
 
 
 def test_an_unexpected_error_is_a_problem_naming_it_without_a_traceback(monkeypatch, caplog):
-    import dashboard.uploads
+    import dashboard.schema.checks as checks
 
     def broken(*args):
         raise ZeroDivisionError("division by zero")
 
-    monkeypatch.setattr(dashboard.uploads, "read_json", broken)
-    monkeypatch.setattr(dashboard.uploads, "value_flaw", broken)
+    monkeypatch.setattr(checks, "read_json", broken)
+    monkeypatch.setattr(checks, "value_flaw", broken)
     caplog.set_level(logging.DEBUG)
     expected = (
         "could not be checked: the dashboard met an unexpected ZeroDivisionError "

@@ -5,7 +5,7 @@
 ...     big = client.results.all(benchmark_id=..., filters=[json_path("machine.cpu.count") >= 8])
 """
 
-from .auth import (
+from dashboard.api.auth import (
     Anonymous,
     BearerAuth,
     CallableToken,
@@ -15,8 +15,8 @@ from .auth import (
     TokenSource,
     as_token_source,
 )
-from .client import DEFAULT_TIMEOUT, PerfClient
-from .errors import (
+from dashboard.api.client import DEFAULT_TIMEOUT, PerfClient
+from dashboard.api.errors import (
     APIError,
     BadRequest,
     Conflict,
@@ -34,8 +34,8 @@ from .errors import (
     Unauthorized,
     ValidationFailed,
 )
-from .query import OPERATORS, JsonFilter, json_path, sort_by
-from .records import (
+from dashboard.api.query import OPERATORS, JsonFilter, json_path, sort_by
+from dashboard.api.records import (
     Benchmark,
     Claim,
     Flavor,
@@ -48,7 +48,7 @@ from .records import (
     Unreadable,
     User,
 )
-from .sync import SyncClient
+from dashboard.api.sync import SyncClient
 
 __all__ = [
     "DEFAULT_TIMEOUT",

@@ -17,7 +17,7 @@ from typing import Protocol, runtime_checkable
 
 import httpx
 
-from .errors import APIError
+from dashboard.api.errors import APIError
 
 __all__ = [
     "Anonymous",

@@ -14,27 +14,32 @@ import asyncio
 import logging
 import random
 import time
-from collections.abc import AsyncIterator, Callable, Mapping
-from dataclasses import dataclass
-from typing import Any, Generic, TypeVar
-from urllib.parse import quote
+from collections.abc import Callable, Mapping
+from typing import Any, TypeVar
 
 import httpx
 
-from ..gc_pause import collector_paused
-from .auth import BearerAuth, TokenSource, as_token_source
-from .errors import (
+from dashboard.api.auth import BearerAuth, TokenSource, as_token_source
+from dashboard.api.errors import (
     ConnectionFailed,
     ConnectionLost,
-    InvalidQuery,
     MalformedResponse,
     RequestTimeout,
     ServerError,
     TransportError,
     decipher_response,
 )
-from .query import encode_params
-from .records import Items, Page
+from dashboard.api.gc_pause import collector_paused
+from dashboard.api.listing import (
+    Listing,
+    ProgressCallback,
+    collect,
+    listing_page,
+    listing_pages,
+)
+from dashboard.api.query import encode_params
+from dashboard.api.records import Items
+from dashboard.api.resources import Benchmarks, Flavors, Reports, Results, Sites, Tags, Users
 
 __all__ = ["DEFAULT_TIMEOUT", "HealthCallback", "PerfClient", "ProgressCallback"]
 
@@ -48,8 +53,6 @@ DEFAULT_TIMEOUT = httpx.Timeout(30.0, connect=10.0)
 IDEMPOTENT_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "PUT", "DELETE"})
 #: Statuses that say "try again shortly": a proxy or the service is overloaded.
 RETRY_STATUSES = frozenset({502, 503, 504})
-#: The largest page the API serves.
-MAX_PER_PAGE = 100
 #: httpx errors raised before any byte of the request left: no connection could be made
 #: (or none was free), so the service cannot have the request. Any other transport error
 #: (a broken read or write, a connection closed without an answer) may come after the
@@ -67,27 +70,8 @@ NOT_SENT_ERRORS = (
 #: the same however often it is sent is simply sent again, once; a POST never is.
 DROPPED_CONNECTION_ERRORS = (httpx.RemoteProtocolError, httpx.ReadError, httpx.WriteError)
 
-ProgressCallback = Callable[[int, int], None]
-"""Called as ``progress(pages_loaded, pages_total)`` during a bulk load."""
 HealthCallback = Callable[[str, str], None]
 """Called as ``callback(how, message)`` after each request (see ``watch_health``)."""
-
-
-@dataclass(frozen=True)
-class Listing(Generic[T]):
-    """A list endpoint: its query parameters and how to read its items."""
-
-    read: Callable[..., T]
-    params: frozenset[str]
-    shares_records: bool = False  # results: let items share benchmark/site/flavor records
-
-    def check(self, query: Mapping[str, Any]) -> None:
-        unknown = set(query) - self.params
-        if unknown:
-            raise InvalidQuery(
-                f"Unknown filter {', '.join(sorted(unknown))}; this list takes "
-                f"{', '.join(sorted(self.params))}"
-            )
 
 
 def _read(read: Callable[[Any], T], data: Any, described: str) -> T:
@@ -101,19 +85,6 @@ def _read(read: Callable[[Any], T], data: Any, described: str) -> T:
             f"read ({type(error).__name__}: {error})",
             request=described,
         ) from None
-
-
-def _first_error(group: BaseExceptionGroup) -> BaseException:
-    """The first real error in a (possibly nested) exception group."""
-    error: BaseException = group
-    while isinstance(error, BaseExceptionGroup):
-        error = error.exceptions[0]
-    return error
-
-
-def _path(*parts: str) -> str:
-    """``/sites/{id}/flavors`` with each id quoted, so no id can change the path."""
-    return "/" + "/".join(quote(str(part), safe=":") for part in parts)
 
 
 class PerfClient:
@@ -136,16 +107,6 @@ class PerfClient:
         concurrency: int = 16,
         transport: httpx.AsyncBaseTransport | None = None,
     ) -> None:
-        from .resources import (  # the resources are thin wrappers around this class
-            Benchmarks,
-            Flavors,
-            Reports,
-            Results,
-            Sites,
-            Tags,
-            Users,
-        )
-
         self.base_url = base_url.rstrip("/")
         self.token_source = as_token_source(token)
         self.retries = retries
@@ -205,7 +166,26 @@ class PerfClient:
             raise ConnectionFailed(
                 "This session's connection to the performance service is closed", request=described
             )
-        query = encode_params(params or {})
+        response = await self._answer(method, path, encode_params(params or {}), json, described)
+        # Decoding a page of results makes tens of thousands of objects in one go;
+        # the collector pauses for that burst only, never across an await.
+        with collector_paused():
+            try:
+                data = decipher_response(
+                    response.status_code, response.headers, response.content, request=described
+                )
+            except ServerError as error:
+                self._tell("failing", str(error))
+                raise
+            self._tell("answered", "")
+            return data if read is None else _read(read, data, described)
+
+    async def _answer(
+        self, method: str, path: str, query: Any, json: Any, described: str
+    ) -> httpx.Response:
+        """The service's answer, after the retries that are safe: connecting again (reads),
+        sending again once on a connection dropped before any answer (reads), and asking
+        again after a busy gateway (reads but DELETE)."""
         retriable = method in IDEMPOTENT_METHODS
         # A DELETE that timed out at a gateway may have happened: asking again would
         # answer 404 for a delete that worked. Retry it only if it never got through.
@@ -217,22 +197,19 @@ class PerfClient:
             try:
                 response = await self._http.request(method, path, params=query, json=json)
             except (httpx.ConnectError, httpx.ConnectTimeout) as error:
-                if retriable and attempt < self.retries:
-                    attempt += 1
-                    why = "could not connect"
-                    if isinstance(error, httpx.ConnectTimeout):
-                        why = "connection timed out"
-                    await self._pause(attempt, described, why)
-                    continue
-                raise self._unanswered(error, described) from None
+                if not (retriable and attempt < self.retries):
+                    raise self._unanswered(error, described) from None
+                attempt += 1
+                timed_out = isinstance(error, httpx.ConnectTimeout)
+                why = "connection timed out" if timed_out else "could not connect"
+                await self._pause(attempt, described, why)
+                continue
             except DROPPED_CONNECTION_ERRORS as error:
-                if retriable and not resent:
-                    resent = True
-                    log.info(
-                        "%s: connection dropped (%s); sent again", described, type(error).__name__
-                    )
-                    continue
-                raise self._unanswered(error, described) from None
+                if not (retriable and not resent):
+                    raise self._unanswered(error, described) from None
+                resent = True
+                log.info("%s: connection dropped (%s); sent again", described, type(error).__name__)
+                continue
             except httpx.TransportError as error:
                 raise self._unanswered(error, described) from None
             elapsed_ms = (time.perf_counter() - started) * 1000
@@ -241,18 +218,7 @@ class PerfClient:
                 attempt += 1
                 await self._pause(attempt, described, f"HTTP {response.status_code}")
                 continue
-            # Decoding a page of results makes tens of thousands of objects in one go;
-            # the collector pauses for that burst only, never across an await.
-            with collector_paused():
-                try:
-                    data = decipher_response(
-                        response.status_code, response.headers, response.content, request=described
-                    )
-                except ServerError as error:
-                    self._tell("failing", str(error))
-                    raise
-                self._tell("answered", "")
-                return data if read is None else _read(read, data, described)
+            return response
 
     def watch_health(self, callback: HealthCallback) -> None:
         """Call ``callback(how, message)`` after every request: ``"answered"`` (the service
@@ -306,49 +272,13 @@ class PerfClient:
         log.info("%s: %s; retry %d of %d in %.2f s", described, why, attempt, self.retries, delay)
         await asyncio.sleep(delay)
 
-    # -- lists -------------------------------------------------------------------------
+    # -- lists (see dashboard.api.listing) ---------------------------------------------
 
-    async def _page(
-        self,
-        listing: Listing[T],
-        path: str,
-        query: Mapping[str, Any],
-        *,
-        page: int = 1,
-        per_page: int = MAX_PER_PAGE,
-        shared: dict | None = None,
-    ) -> Page[T]:
-        listing.check(query)
-        if not 1 <= per_page <= MAX_PER_PAGE:
-            raise InvalidQuery(f"per_page must be between 1 and {MAX_PER_PAGE}")
-        if listing.shares_records:
-            shared = {} if shared is None else shared
+    async def _page(self, listing: Listing[T], path: str, query: Mapping[str, Any], **options):
+        return await listing_page(self._request, listing, path, query, **options)
 
-            def item(data: Any) -> T:
-                return listing.read(data, shared)
-        else:
-            item = listing.read
-        return await self._request(
-            "GET",
-            path,
-            params={**query, "page": page, "per_page": per_page},
-            read=lambda data: Page.from_api(data, item),
-        )
-
-    async def _pages(
-        self, listing: Listing[T], path: str, query: Mapping[str, Any], per_page: int
-    ) -> AsyncIterator[Page[T]]:
-        """Pages one after another, fetched only as the caller asks for them."""
-        shared: dict = {}
-        number = 1
-        while True:
-            page = await self._page(
-                listing, path, query, page=number, per_page=per_page, shared=shared
-            )
-            yield page
-            if not page.has_next:
-                return
-            number += 1
+    def _pages(self, listing: Listing[T], path: str, query: Mapping[str, Any], per_page: int):
+        return listing_pages(self._request, listing, path, query, per_page)
 
     async def _collect(
         self,
@@ -359,39 +289,11 @@ class PerfClient:
         concurrency: int | None = None,
         progress: ProgressCallback | None = None,
     ) -> Items[T]:
-        """Every item: page 1 first, then the other pages concurrently, kept in order.
-
-        At most ``concurrency`` requests are in flight. If one page fails, or the
-        caller is cancelled, the pages still in flight are cancelled too, and the
-        page's own error is raised (not an ExceptionGroup).
-        """
-        shared: dict = {}
-        first = await self._page(listing, path, query, shared=shared)
-        total_pages = max(first.pages, 1)
-        if progress:
-            progress(1, total_pages)
-        if first.pages <= 1:
-            return Items(first.items, first.unreadable)
-        limit = asyncio.Semaphore(concurrency or self.concurrency)
-        loaded = 1
-
-        async def fetch(number: int) -> Page[T]:
-            nonlocal loaded
-            async with limit:
-                page = await self._page(listing, path, query, page=number, shared=shared)
-            loaded += 1
-            if progress:
-                progress(loaded, total_pages)
-            return page
-
-        try:
-            async with asyncio.TaskGroup() as group:
-                tasks = [group.create_task(fetch(n)) for n in range(2, first.pages + 1)]
-        except ExceptionGroup as failed:
-            raise _first_error(failed) from None
-        items = Items(first.items, first.unreadable)
-        for task in tasks:
-            page = task.result()
-            items.extend(page.items)
-            items.unreadable.extend(page.unreadable)
-        return items
+        return await collect(
+            self._request,
+            listing,
+            path,
+            query,
+            concurrency=concurrency or self.concurrency,
+            progress=progress,
+        )

@@ -19,7 +19,7 @@ from datetime import date, datetime
 from typing import Any
 from uuid import UUID
 
-from .errors import InvalidQuery
+from dashboard.api.errors import InvalidQuery
 
 __all__ = [
     "OPERATORS",

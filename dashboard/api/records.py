@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, Generic, TypeVar
 
-from .errors import MalformedResponse
+from dashboard.api.errors import MalformedResponse
 
 __all__ = [
     "Benchmark",

@@ -13,7 +13,7 @@ import threading
 from collections.abc import Coroutine, Iterator
 from typing import Any, TypeVar
 
-from .client import PerfClient
+from dashboard.api.client import PerfClient
 
 __all__ = ["SyncClient"]
 

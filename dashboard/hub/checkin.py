@@ -16,6 +16,7 @@ it is tested on its own.
 from __future__ import annotations
 
 import base64
+import copy
 import json
 import os
 import time
@@ -232,7 +233,14 @@ def configure(c, env: Mapping[str, str] = os.environ, *, callback_url: str) -> N
     # the hub's groups of a user are their entitlements: allowed and admin groups name them
     c.GenericOAuthenticator.manage_groups = True
     c.GenericOAuthenticator.auth_state_groups_key = groups_of
+    _keep_tokens(c, env)
+    _who_may(c, env)
+    c.JupyterHub.load_roles = copy.deepcopy(ROLES)  # the hub may change its own
+    # Each user server opens on the dashboard; JupyterLab stays at /lab.
+    c.Spawner.default_url = "/dashboard/"
 
+
+def _keep_tokens(c, env: Mapping[str, str]) -> None:
     # auth_state keeps the tokens (encrypted with JUPYTERHUB_CRYPT_KEY); the user server
     # reads the access token from it. Tokens are refreshed shortly before they expire.
     c.Authenticator.enable_auth_state = True
@@ -242,6 +250,8 @@ def configure(c, env: Mapping[str, str] = os.environ, *, callback_url: str) -> N
     c.Authenticator.auth_refresh_age = int(env.get("EGI_AUTH_REFRESH_AGE", "60"))
     c.Authenticator.refresh_pre_spawn = True
 
+
+def _who_may(c, env: Mapping[str, str]) -> None:
     allowed = entitlement_list(env.get("EGI_ALLOWED_ENTITLEMENTS", ""))
     if allowed:
         c.GenericOAuthenticator.allowed_groups = allowed
@@ -249,26 +259,25 @@ def configure(c, env: Mapping[str, str] = os.environ, *, callback_url: str) -> N
         c.GenericOAuthenticator.allow_all = True
     c.GenericOAuthenticator.admin_groups = entitlement_list(env.get("EGI_ADMIN_ENTITLEMENTS", ""))
 
-    c.JupyterHub.load_roles = [
-        {
-            "name": "user",
-            "scopes": [
-                "self",  # the default: a user manages their own server
-                # a user's own server reads their auth_state (GET /users/{name}); plain GET
-                # /user returns a null auth_state (jupyterhub issue 5103)
-                "admin:auth_state!user",
-            ],
-        },
-        {
-            "name": "server",
-            "scopes": [
-                "users:activity!user",  # the default: report activity (culling)
-                "access:servers!server",  # the default: check who may open this server
-                "read:users!user",  # read its own user model, where auth_state is
-                "admin:auth_state!user",  # and the tokens in it, for the dashboard
-            ],
-        },
-    ]
 
-    # Each user server opens on the dashboard; JupyterLab stays at /lab.
-    c.Spawner.default_url = "/dashboard/"
+#: The scopes each role needs, and no more.
+ROLES = [
+    {
+        "name": "user",
+        "scopes": [
+            "self",  # the default: a user manages their own server
+            # a user's own server reads their auth_state (GET /users/{name}); plain GET
+            # /user returns a null auth_state (jupyterhub issue 5103)
+            "admin:auth_state!user",
+        ],
+    },
+    {
+        "name": "server",
+        "scopes": [
+            "users:activity!user",  # the default: report activity (culling)
+            "access:servers!server",  # the default: check who may open this server
+            "read:users!user",  # read its own user model, where auth_state is
+            "admin:auth_state!user",  # and the tokens in it, for the dashboard
+        ],
+    },
+]

@@ -3,7 +3,7 @@
 Strategy: choosing a benchmark loads *all* its results once (page 1, then the other
 pages concurrently, with progress), into one DataFrame. Every filter, facet count,
 summary and plot after that is computed in the session, with the API's own
-semantics for the filters the API has (:mod:`dashboard.frames`), so a change is
+semantics for the filters the API has (:mod:`dashboard.results`), so a change is
 instant and the explorer always analyses the whole population, never one page.
 Choosing another benchmark while one is loading cancels that load.
 """
@@ -11,24 +11,30 @@ Choosing another benchmark while one is loading cancels that load.
 from __future__ import annotations
 
 import asyncio
-import json
-import shlex
 from collections.abc import Mapping
 from datetime import date
-from urllib.parse import urlencode
 
 import pandas as pd
 import param
 
-from .. import filters, frames, summaries
-from ..api import APIError, Benchmark, InvalidQuery, JsonFilter
-from ..api.query import encode_params
-from ..fields import SchemaField, field_labels, fields_from_data, merge_fields
-from ..filters import Filters
-from ..plots import GROUPS, PLOT_KINDS, PlotSpec
-from ..schema import flatten_schema
-from .links import condition_problem, quoted, read_link, unoffered_choices
-from .tasks import ClientState
+from dashboard.api import APIError, Benchmark, InvalidQuery, JsonFilter
+from dashboard.plots.spec import GROUPS, PLOT_KINDS
+from dashboard.results import filters
+from dashboard.results import frame as frames
+from dashboard.results.facets import facet_counts, options, site_flavors
+from dashboard.results.filters import Filters
+from dashboard.results.table import DisplayTable
+from dashboard.schema.fields import SchemaField, fields_from_data, merge_fields
+from dashboard.schema.flatten import flatten_schema
+from dashboard.state.base import ClientState
+from dashboard.state.explorer_output import ExplorerOutput
+from dashboard.state.links import (
+    condition_problem,
+    link_query,
+    quoted,
+    read_link,
+    unoffered_choices,
+)
 
 #: The parameters a shared link carries: every choice, none of the loaded data.
 URL_PARAMETERS = (
@@ -56,15 +62,8 @@ URL_PARAMETERS = (
 )
 
 FILTER_PARAMETERS = URL_PARAMETERS[1:11]
-
-
-def _plain(value):
-    """A query value as plain Python a reader can paste: text, numbers, lists of text."""
-    if isinstance(value, list | tuple | set | frozenset):
-        return [_plain(item) for item in value]
-    if isinstance(value, JsonFilter | date):
-        return str(value) if isinstance(value, JsonFilter) else value.isoformat()
-    return value
+#: The facets with options to choose from, each with its counts.
+FACETS = ("site", "flavor", "tags")
 
 
 def _default_value(fields: list[SchemaField], population: pd.DataFrame) -> str:
@@ -83,11 +82,16 @@ def _default_value(fields: list[SchemaField], population: pd.DataFrame) -> str:
     return ranked[0].path if ranked else ""
 
 
+def empty_frame() -> pd.DataFrame:
+    """The frame of no results, with every column a loaded one has."""
+    return frames.results_frame([])
+
+
 def _date(doc: str) -> param.CalendarDate:
     return param.CalendarDate(default=None, allow_None=True, doc=doc)
 
 
-class ExplorerState(ClientState):
+class ExplorerState(ExplorerOutput, ClientState):
     """Everything the results explorer shows, derived from what the user chose."""
 
     benchmark_id = param.String(
@@ -129,8 +133,8 @@ class ExplorerState(ClientState):
 
     benchmarks = param.List(default=[], doc="The approved benchmarks to choose from.")
     fields = param.List(default=[], doc="The benchmark's fields: its schema's, then the data's.")
-    population = param.DataFrame(default=frames.results_frame([]), doc="Every result loaded.")
-    filtered = param.DataFrame(default=frames.results_frame([]), doc="The rows the filters leave.")
+    population = param.DataFrame(default=empty_frame(), doc="Every result loaded.")
+    filtered = param.DataFrame(default=empty_frame(), doc="The rows the filters leave.")
     counts = param.Dict(default={}, doc="For each facet, option id → results it would leave.")
     progress = param.Tuple(default=(0, 0), length=2, doc="Pages loaded, pages in all.")
     problem = param.String(default="", doc="Why the last load failed, in words.")
@@ -138,10 +142,28 @@ class ExplorerState(ClientState):
     notice = param.String(
         default="", doc="What a link (or the previous benchmark) asked for that was left out."
     )
+    facet_options = param.Dict(
+        default={}, doc="For each facet, the (id, name) of each option the results hold."
+    )
+    flavors_at = param.Dict(default={}, doc="Site id → ids of its flavors among the results.")
+    ticked = param.List(
+        default=[], item_type=str, doc="Ids of the rows ticked in the table (to compare, report)."
+    )
+    picked = param.List(
+        default=None,
+        allow_None=True,
+        item_type=str,
+        doc="Ids of the results picked in the plot (a box selection); None: no pick.",
+    )
 
     _started = False  # set by start(); a benchmark set before then is loaded by start
+    _display: DisplayTable
     _from_link: frozenset[str] = frozenset()  # what a link set, until the load that checks it
     _carried: tuple[str, ...] = ()  # what a load left out before it made way for the next
+
+    def __init__(self, client, **params) -> None:
+        super().__init__(client, **params)
+        self._display = DisplayTable()
 
     # -- a shared link --------------------------------------------------------------
 
@@ -166,18 +188,7 @@ class ExplorerState(ClientState):
 
     def url_query(self) -> dict[str, str]:
         """The query of a link to this view: every choice that differs from the default."""
-        query = {}
-        for name in URL_PARAMETERS:
-            value = getattr(self, name)
-            if value == self.param[name].default or value is None:
-                continue
-            if isinstance(value, date):
-                query[name] = value.isoformat()
-            elif isinstance(value, bool | list):
-                query[name] = json.dumps(value)
-            else:
-                query[name] = str(value)
-        return query
+        return link_query(self, URL_PARAMETERS)
 
     @staticmethod
     def _left_out(what: list[str] | tuple[str, ...]) -> str:
@@ -262,7 +273,7 @@ class ExplorerState(ClientState):
 
     def _emptied(self) -> None:
         """After a failed load: nothing loaded, rather than the previous benchmark's rows."""
-        empty = frames.results_frame([])
+        empty = empty_frame()
         self.param.update(population=empty, filtered=empty, counts={})
 
     def _fields_for(self, results) -> list[SchemaField]:
@@ -315,20 +326,34 @@ class ExplorerState(ClientState):
     def forget(self, ids: list[str]) -> None:
         """Drop results the service no longer lists (one just reported, say)."""
         population = self.population
-        self.population = population[~population["id"].isin(ids)]
+        self.param.update(
+            population=population[~population["id"].isin(ids)],
+            ticked=[key for key in self.ticked if key not in ids],
+        )
         self.refilter()
 
     @param.depends(*FILTER_PARAMETERS, watch=True)
     def refilter(self) -> None:
-        """Recompute the rows left and every facet's counts."""
+        """Recompute the rows left and every facet's counts (a pick in the plot was
+        made among other rows: it goes)."""
         chosen = self.filters()
         frame = self.population
         self.param.update(
             filtered=filters.apply(frame, chosen),
-            counts={
-                facet: summaries.facet_counts(frame, chosen, facet)
-                for facet in ("site", "flavor", "tags")
-            },
+            counts={facet: facet_counts(frame, chosen, facet) for facet in FACETS},
+            picked=None,
+        )
+
+    @param.depends("population", watch=True)
+    def _catalogue(self) -> None:
+        """The options each facet offers: those present among the results loaded."""
+        frame = self.population
+        flavors_at: dict[str, list[str]] = {}
+        for site_id, flavor_id in site_flavors(frame):
+            flavors_at.setdefault(site_id, []).append(flavor_id)
+        self.param.update(
+            facet_options={facet: options(frame, facet) for facet in FACETS},
+            flavors_at=flavors_at,
         )
 
     def add_json_filter(self, path: str, op: str, value) -> bool:
@@ -355,62 +380,3 @@ class ExplorerState(ClientState):
     def remove_json_filter(self, text: str) -> None:
         """Drop one JSON filter."""
         self.json_filters = [existing for existing in self.json_filters if existing != text]
-
-    # -- what the views show ----------------------------------------------------------
-
-    def plot_spec(self) -> PlotSpec:
-        """The plot the current settings ask for."""
-        labels = {f"json.{path}": label for path, label in field_labels(self.fields).items()}
-        x = (
-            f"json.{self.plot_x}"
-            if self.plot_x and self.plot_x != "execution_datetime"
-            else ("execution_datetime")
-        )
-        return PlotSpec(
-            kind=self.plot_kind,
-            x=x,
-            y=f"json.{self.plot_y}" if self.plot_y else "",
-            group=self.plot_group,
-            logx=self.logx,
-            logy=self.logy,
-            labels=labels,
-        )
-
-    def lower_is_better(self) -> bool:
-        """The direction for comparisons: the user's choice, else the schema's, else lower."""
-        if self.direction != "auto":
-            return self.direction == "lower"
-        field = self.field(self.plot_y) if self.plot_y else None
-        known = field.lower_is_better if field else None
-        return True if known is None else known
-
-    def summary(self) -> pd.DataFrame:
-        """Per group of the plot: n, median, IQR, min, max of the plotted value; and, with
-        a reference group, every group's speed-up or slow-down against it."""
-        column = f"json.{self.plot_y}"
-        if not self.plot_y or self.filtered.empty or column not in self.filtered.columns:
-            return pd.DataFrame()
-        by = "site" if self.plot_group == "site" else self.plot_group
-        summary = summaries.group_summary(self.filtered, column, by)
-        if self.reference and self.reference in set(summary.index):
-            return summaries.relative_to(summary, self.reference, self.lower_is_better())
-        return summary
-
-    def query_code(self) -> tuple[str, str]:
-        """A Python snippet with our client, and a curl line, reproducing the query."""
-        query = self.filters().api_query()
-        if self.benchmark_id:
-            query = {"benchmark_id": self.benchmark_id, **query}
-        query = {
-            name: _plain(value) for name, value in query.items() if value not in (None, [], ())
-        }
-        arguments = ", ".join(f"{name}={value!r}" for name, value in query.items())
-        python = (
-            "from dashboard.api import SyncClient\n\n"
-            f"with SyncClient({self.client.base_url!r}) as client:\n"
-            f"    results = client.results.all({arguments})\n"
-        )
-        params = encode_params({**query, "per_page": 100, "page": 1})
-        url = f"{self.client.base_url}/results?{urlencode(params)}"
-        curl = f"curl -s {shlex.quote(url)}"
-        return python, curl

@@ -20,11 +20,11 @@ from typing import Any
 import pandas as pd
 import param
 
-from .. import summaries
-from ..api import InvalidQuery, JsonFilter
-from ..fields import SchemaField, field_labels
+from dashboard.api import InvalidQuery, JsonFilter
+from dashboard.results import facets as summaries
+from dashboard.schema.fields import SchemaField, field_labels
 
-__all__ = ["condition_problem", "read_link", "unoffered_choices"]
+__all__ = ["condition_problem", "link_query", "read_link", "unoffered_choices"]
 
 #: Columns of the explorer's table other than the JSON fields.
 BASE_SORTS = frozenset({"benchmark", "site", "flavor", "tags", "execution_datetime"})
@@ -76,6 +76,23 @@ def read_link(
             continue
         values[name] = value
     return values, refused
+
+
+def link_query(parameterized: param.Parameterized, names: Iterable[str]) -> dict[str, str]:
+    """The query of a link to a view: each of ``names`` that differs from its default, as
+    text :func:`read_link` reads back."""
+    query = {}
+    for name in names:
+        value = getattr(parameterized, name)
+        if value == parameterized.param[name].default or value is None:
+            continue
+        if isinstance(value, date):
+            query[name] = value.isoformat()
+        elif isinstance(value, bool | list):
+            query[name] = json.dumps(value)
+        else:
+            query[name] = str(value)
+    return query
 
 
 def _texts_of(value: Any) -> str:
@@ -140,24 +157,50 @@ def unoffered_choices(
 ) -> tuple[dict[str, Any], list[str]]:
     """The choices no widget could have made for these results, replaced, and why.
 
-    ``choices`` holds the explorer's current values by parameter name. Plot axes that
-    do not fit are replaced silently when they are left from another benchmark, and
-    said when ``from_link`` names them (a link asked for them).
+    ``choices`` holds the explorer's current values by parameter name. Columns, the
+    order and plot axes that do not fit are replaced silently when they are left from
+    another benchmark, and said when ``from_link`` names them (a link asked for them).
     """
     changes: dict[str, Any] = {}
     dropped: list[str] = []
     by_path = {f.path: f for f in fields}
     if len(population):
-        for facet, what in (("site", "site"), ("flavor", "flavor"), ("tags", "tag")):
-            name = "tag_ids" if facet == "tags" else f"{facet}_ids"
-            offered = {key for key, _ in summaries.options(population, facet)}
-            kept = _kept(list(choices[name]), offered, what, dropped)
-            if kept != list(choices[name]):
-                changes[name] = kept
-        results = set(population["id"][population["id"].isin(choices["result_ids"])])
-        kept = _kept(list(choices["result_ids"]), results, "result", dropped)
-        if kept != list(choices["result_ids"]):
-            changes["result_ids"] = kept
+        _check_ids(choices, population, changes, dropped)
+    _check_conditions(choices, by_path, changes, dropped)
+    columns = _check_columns(choices, by_path, "columns" in from_link, changes, dropped)
+    unsortable = _check_sort(choices["sort"], columns, changes)
+    if unsortable and "sort" in from_link:
+        dropped.append(unsortable)
+    dropped.extend(_check_reference(choices, population, changes))
+    labels = field_labels(fields)
+    for name, axis in (("plot_x", "x"), ("plot_y", "y")):
+        value = choices[name]
+        if not value or value == "execution_datetime":
+            continue
+        field = by_path.get(value)
+        if (field is None or not field.numeric) and name in from_link:
+            dropped.append(
+                f"the plot's {axis} {quoted(labels.get(value, value))} (not a number field)"
+            )
+    return changes, dropped
+
+
+def _check_ids(choices: Mapping[str, Any], population: pd.DataFrame, changes, dropped) -> None:
+    """Sites, flavors, tags and results: only those among the results loaded."""
+    for facet, what in (("site", "site"), ("flavor", "flavor"), ("tags", "tag")):
+        name = "tag_ids" if facet == "tags" else f"{facet}_ids"
+        offered = {key for key, _ in summaries.options(population, facet)}
+        kept = _kept(list(choices[name]), offered, what, dropped)
+        if kept != list(choices[name]):
+            changes[name] = kept
+    results = set(population["id"][population["id"].isin(choices["result_ids"])])
+    kept = _kept(list(choices["result_ids"]), results, "result", dropped)
+    if kept != list(choices["result_ids"]):
+        changes["result_ids"] = kept
+
+
+def _check_conditions(choices: Mapping[str, Any], by_path, changes, dropped) -> None:
+    """Conditions a field of these results takes, with an operator and value it offers."""
     conditions = []
     for text in choices["json_filters"]:
         try:
@@ -174,9 +217,13 @@ def unoffered_choices(
             conditions.append(text)
     if conditions != list(choices["json_filters"]):
         changes["json_filters"] = conditions
+
+
+def _check_columns(choices, by_path, asked: bool, changes, dropped) -> list[str]:
+    """The columns of these results' fields; the benchmark's own when none is left."""
     columns = [path for path in choices["columns"] if path in by_path]
     if columns != list(choices["columns"]):
-        if "columns" in from_link:  # asked for: keep what there is, say what there is not
+        if asked:  # a link asked for them: keep what there is, say what there is not
             dropped.extend(
                 f"the column {quoted(path)} (no such field)"
                 for path in choices["columns"]
@@ -185,21 +232,7 @@ def unoffered_choices(
         else:  # another benchmark's columns: this one's own instead
             columns = []
         changes["columns"] = columns
-    unsortable = _check_sort(choices["sort"], columns, changes)
-    if unsortable and "sort" in from_link:
-        dropped.append(unsortable)
-    dropped.extend(_check_reference(choices, population, changes))
-    labels = field_labels(fields)
-    for name, axis in (("plot_x", "x"), ("plot_y", "y")):
-        value = choices[name]
-        if not value or value == "execution_datetime":
-            continue
-        field = by_path.get(value)
-        if (field is None or not field.numeric) and name in from_link:
-            dropped.append(
-                f"the plot's {axis} {quoted(labels.get(value, value))} (not a number field)"
-            )
-    return changes, dropped
+    return columns
 
 
 def _check_sort(sort: str, columns: list[str], changes: dict) -> str:

@@ -7,44 +7,20 @@ from collections.abc import Awaitable
 import pandas as pd
 import param
 
-from ..api import (
+from dashboard.api import (
     APIError,
     Conflict,
     NotFound,
-    Result,
     ServerError,
     TransportError,
     Unauthorized,
     User,
 )
-from ..identity import ANONYMOUS, DemoTokens
-from .tasks import ClientState
+from dashboard.results.table import LATEST_COLUMNS, latest_frame
+from dashboard.state.base import ClientState
 
-LATEST_COLUMNS = ["Executed (UTC)", "Benchmark", "Site", "Flavor", "Tags", "Uploaded (UTC)"]
-
-
-def _utc_naive(moment):
-    # table widgets show naive datetimes as they are; the column title says UTC
-    return moment.replace(tzinfo=None)
-
-
-def latest_frame(results: list[Result]) -> pd.DataFrame:
-    """The latest-results table: one row per result, in the user's words."""
-    rows = [
-        {
-            "Executed (UTC)": _utc_naive(result.execution_datetime),
-            "Benchmark": result.benchmark.name,
-            "Site": result.site.name,
-            "Flavor": result.flavor.name,
-            "Tags": ", ".join(tag.name for tag in result.tags),
-            "Uploaded (UTC)": _utc_naive(result.upload_datetime),
-        }
-        for result in results
-    ]
-    frame = pd.DataFrame(rows, columns=LATEST_COLUMNS)
-    for column in ("Executed (UTC)", "Uploaded (UTC)"):
-        frame[column] = pd.to_datetime(frame[column])
-    return frame
+#: The identity of a session that has chosen none: it sends no token.
+ANONYMOUS = "anonymous"
 
 
 class SessionState(ClientState):
@@ -56,6 +32,11 @@ class SessionState(ClientState):
     )
     identity = param.String(
         default=ANONYMOUS, doc="The demo identity this session acts as (sandbox only)."
+    )
+    demo_identities = param.Dict(
+        default={},
+        constant=True,
+        doc="Label → key of the demo identities a session may take (sandbox only).",
     )
     user = param.ClassSelector(
         class_=User, default=None, allow_None=True, doc="The signed-in registered user."
@@ -141,9 +122,7 @@ class SessionState(ClientState):
         await self._guard(self._load_identity())
 
     async def _load_as_identity(self) -> None:
-        tokens = self.client.token_source
-        if isinstance(tokens, DemoTokens):
-            tokens.key = self.identity
+        # the session's token source follows ``identity`` (see dashboard.signin.demo)
         await self._guard(self._load_identity())
 
     async def _guard(self, work: Awaitable[None]) -> bool:

@@ -14,10 +14,11 @@ from urllib.parse import urlparse
 
 import param
 
-from ..api import APIError, Claim, Conflict, ValidationFailed
-from ..schema import flatten_schema
-from ..uploads import Problem, check_result, read_result, read_schema
-from .tasks import ClientState
+from dashboard.api import APIError, Claim, Conflict, Flavor, Site, Tag, ValidationFailed
+from dashboard.results.table import mine_frame
+from dashboard.schema.checks import Problem, check_result, read_result, read_schema
+from dashboard.schema.flatten import flatten_schema
+from dashboard.state.base import ClientState
 
 #: How a claim of one's own stands, by the status the service lists it under.
 REPORT_STATUSES = {"on_review": "awaiting review", "approved": "upheld by an administrator"}
@@ -54,11 +55,19 @@ class SubmitState(ClientState):
     problems = param.List(default=[], item_type=Problem, doc="What is wrong with the form.")
     tried = param.String(default="", doc="What trying the schema on a sample result showed.")
     my_results = param.List(default=[], doc="The signed-in user's uploads.")
+    my_table = param.DataFrame(
+        default=mine_frame([]), doc="The user's uploads as the tables show results."
+    )
     my_claims = param.List(default=[], item_type=Report, doc="The signed-in user's reports.")
     submitted = param.List(
         default=[], item_type=Submitted, doc="What this user submitted here, and its review."
     )
     reports_on = param.List(default=[], doc="Reports against the result looked at.")
+
+    def reset(self) -> None:
+        """Nothing of the last person's (another identity is signed in)."""
+        self._work.cancel()
+        self.param.update({name: self.param[name].default for name in self.param if name != "name"})
 
     @staticmethod
     def read_schema(text: str) -> tuple[dict | None, list[Problem]]:
@@ -100,7 +109,7 @@ class SubmitState(ClientState):
         if problems or schema is None:
             self.message = "Not submitted: see the problems listed."
             return False
-        return await self.submit(
+        created = await self._create(
             "benchmark",
             lambda: self.client.benchmarks.create(
                 docker_image=image.strip(),
@@ -111,27 +120,57 @@ class SubmitState(ClientState):
             ),
             f"{image.strip()}:{tag.strip()}",
         )
+        return created is not None
 
-    async def submit(self, kind: str, create, name: str = "", site_id: str = "") -> bool:
+    async def submit_site(self, name: str, address: str, description: str = "") -> Site | None:
+        """Submit a site (it awaits review); the site, or None (``message`` says why)."""
+        return await self._create(
+            "site",
+            lambda: self.client.sites.create(name=name, address=address, description=description),
+            name,
+        )
+
+    async def submit_flavor(self, site_id: str, name: str, description: str = "") -> Flavor | None:
+        """Submit a flavor of a site (it awaits review); the flavor, or None."""
+        if not site_id:
+            self.message = "Choose the site the new flavor belongs to first."
+            return None
+        return await self._create(
+            "flavor",
+            lambda: self.client.flavors.create(site_id, name=name, description=description),
+            name,
+            site_id,
+        )
+
+    async def submit_tag(self, name: str, description: str = "") -> Tag | None:
+        """Create a tag (ready at once); the tag, or None."""
+        return await self._create(
+            "tag", lambda: self.client.tags.create(name=name, description=description), name
+        )
+
+    async def _create(self, kind: str, create, name: str = "", site_id: str = ""):
         """Run one creation call (``create``) and say what happened to the ``kind``
-        (``site_id``: a flavor's site)."""
+        (``site_id``: a flavor's site); the item created, or None."""
+        if not name.strip():
+            self.message = f"Give the new {kind} a name first."
+            return None
         try:
             item = await create()
         except Conflict:
             self.message = f"Not submitted: {name or 'that ' + kind} exists already."
-            return False
+            return None
         except ValidationFailed as error:
             self.message = f"The service refused the {kind}: {error}"
-            return False
+            return None
         except APIError as error:
             self.message = f"The {kind} was not submitted ({error}); the form is kept, try again."
-            return False
+            return None
         review = "it is ready to use" if kind == "tag" else "it awaits an administrator's review"
         self.message = f"The {kind} {item.name} was submitted: {review}."
         if kind != "tag":
             self.remember(kind, item, site_id)
         await self.load_pending()
-        return True
+        return item
 
     def remember(self, kind: str, item, site_id: str = "") -> None:
         """Note a benchmark, site or flavor this user just submitted (from any form)."""
@@ -155,7 +194,7 @@ class SubmitState(ClientState):
             for page, standing in zip(claims, REPORT_STATUSES.values(), strict=True)
             for claim in page.items
         ]
-        self.param.update(my_results=results, my_claims=reports)
+        self.param.update(my_results=results, my_table=mine_frame(results), my_claims=reports)
 
     async def load_pending(self) -> None:
         """Where the review of each of this user's submissions stands."""

@@ -21,11 +21,9 @@ from urllib.parse import urlencode
 import pandas as pd
 import param
 
-from ..api import APIError, Result, TransportError
-from ..fields import field_labels, fields_from_data, lookup, merge_fields
-from ..frames import TABLE_TITLES, results_frame, table_frame
-from ..schema import flatten_schema
-from ..uploads import (
+from dashboard.api import APIError, Result, TransportError
+from dashboard.results.table import preview_frame
+from dashboard.schema.checks import (
     Problem,
     ReadFile,
     check_execution_datetime,
@@ -33,7 +31,11 @@ from ..uploads import (
     read_pasted,
     read_result,
 )
-from .tasks import ClientState
+from dashboard.schema.fields import field_labels, fields_from_data, merge_fields
+from dashboard.schema.flatten import flatten_schema
+from dashboard.schema.jsonpath import value_at
+from dashboard.state.base import ClientState
+from dashboard.state.submit import SubmitState
 
 PASTED = "pasted JSON"
 
@@ -63,7 +65,7 @@ def _prefilled_time(document: dict[str, Any] | None, schema: Any) -> datetime | 
     for field in flatten_schema(schema):
         if field.kind != "datetime":
             continue
-        value = lookup(document, field.path)
+        value = value_at(document, field.path)
         if not isinstance(value, str):
             continue
         try:
@@ -93,9 +95,8 @@ class UploadState(ClientState):
     explorer_link = param.String(
         default="", doc="A link (query string) opening the explorer on what was just uploaded."
     )
-    on_submitted = param.Callable(
-        default=None,
-        doc="Told ``(kind, item, site_id)`` of each site or flavor submitted from this form.",
+    submitter = param.ClassSelector(
+        class_=SubmitState, doc="Submits the sites, flavors and tags made here (and keeps them)."
     )
 
     _prefilled: datetime | None = None
@@ -205,49 +206,35 @@ class UploadState(ClientState):
 
     async def new_site(self, name: str, address: str, description: str = "") -> bool:
         """Submit a site (it awaits review) and choose it."""
-        try:
-            site = await self.client.sites.create(
-                name=name, address=address, description=description
-            )
-        except APIError as error:
-            self.message = f"The site was not created: {error}"
+        site = await self.submitter.submit_site(name, address, description)
+        if site is None:
+            self.message = self.submitter.message
             return False
         self.param.update(
             sites=[*self.sites, site], awaiting_review=[*self.awaiting_review, site.id]
         )
-        if self.on_submitted is not None:
-            self.on_submitted("site", site)
         self.site_id = site.id
         self.message = f"Site {site.name} submitted: it awaits an administrator's review."
         return True
 
     async def new_flavor(self, name: str, description: str = "") -> bool:
         """Submit a flavor of the chosen site (it awaits review) and choose it."""
-        if not self.site_id:
-            self.message = "Choose the site the new flavor belongs to first."
-            return False
-        try:
-            flavor = await self.client.flavors.create(
-                self.site_id, name=name, description=description
-            )
-        except APIError as error:
-            self.message = f"The flavor was not created: {error}"
+        flavor = await self.submitter.submit_flavor(self.site_id, name, description)
+        if flavor is None:
+            self.message = self.submitter.message
             return False
         self.param.update(
             flavors=[*self.flavors, flavor], awaiting_review=[*self.awaiting_review, flavor.id]
         )
-        if self.on_submitted is not None:
-            self.on_submitted("flavor", flavor, self.site_id)
         self.flavor_id = flavor.id
         self.message = f"Flavor {flavor.name} submitted: it awaits an administrator's review."
         return True
 
     async def new_tag(self, name: str, description: str = "") -> bool:
         """Create a tag and add it to the chosen ones."""
-        try:
-            tag = await self.client.tags.create(name=name, description=description)
-        except APIError as error:
-            self.message = f"The tag was not created: {error}"
+        tag = await self.submitter.submit_tag(name, description)
+        if tag is None:
+            self.message = self.submitter.message
             return False
         self.param.update(tags=[*self.tags, tag], tag_ids=[*self.tag_ids, tag.id])
         self.message = f"Tag {tag.name} created and chosen."
@@ -276,11 +263,7 @@ class UploadState(ClientState):
             tags=tuple(t for t in self.tags if t.id in self.tag_ids),
             json=first.document,
         )
-        table = table_frame(results_frame([result], columns), columns, benchmark_chosen=True)
-        labels = field_labels(fields)
-        return table.drop(columns="id").rename(
-            columns={**TABLE_TITLES, **{f"json.{path}": labels[path] for path in columns}}
-        )
+        return preview_frame(result, columns, field_labels(fields))
 
     # -- sending ----------------------------------------------------------------------
 

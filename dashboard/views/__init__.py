@@ -1,7 +1,7 @@
 """One ``pn.viewable.Viewer`` per region of the screen; no HTTP here."""
 
-from . import tabulator_fix
-from .shell import AppShell, ConnectionStatus, IdentityPanel, LatestResults
+from dashboard.views.explore import tabulator_fix
+from dashboard.views.shell import AppShell, ConnectionStatus, IdentityPanel, LatestResults
 
 tabulator_fix.install()  # before any page is rendered
 

@@ -10,9 +10,10 @@ import param
 from bokeh.models.widgets.tables import DateFormatter
 from panel.theme import THEMES
 
-from ..identity import demo_choices
-from ..state import SessionState
-from .alerts import alert
+from dashboard.state import ANONYMOUS
+from dashboard.views.alerts import alert
+from dashboard.views.base import SessionView
+from dashboard.views.contribute.registration import RegistrationPanel
 
 TITLE = "EOSC Performance"
 log = logging.getLogger("dashboard")
@@ -67,17 +68,6 @@ def identity_html(signed_in: bool, user, registered: bool, admin: bool) -> str:
     return f"Signed in as <b>{escape(user.email)}</b> ({role})"
 
 
-class SessionView(pn.viewable.Viewer):
-    """A region of the screen showing part of the session's state; built once."""
-
-    state = param.ClassSelector(class_=SessionState, doc="The session's state.")
-
-    _layout: pn.viewable.Viewable
-
-    def __panel__(self):
-        return self._layout
-
-
 class ConnectionStatus(SessionView):
     """Where the dashboard is connected; a retry button when the API could not be reached."""
 
@@ -128,7 +118,7 @@ class IdentityPanel(SessionView):
             self._chooser = pn.widgets.Select.from_param(
                 state.param.identity,
                 label="Demo identity",
-                options=demo_choices(),
+                options={"Anonymous (read-only)": ANONYMOUS, **state.demo_identities},
                 width=320,
             )
             parts.insert(0, self._chooser)
@@ -179,8 +169,6 @@ class AppShell(SessionView):
         self.connection = ConnectionStatus(state=self.state)
         self.identity = IdentityPanel(state=self.state)
         self.latest = LatestResults(state=self.state)
-        from .contribute import RegistrationPanel  # contribute builds on this module
-
         self.registration = RegistrationPanel(state=self.state)
         tabs = [("Latest results", self.latest)]
         if self.contribute is not None:

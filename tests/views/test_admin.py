@@ -11,11 +11,11 @@ import json
 import httpx
 import panel as pn
 from bokeh.document import Document
+from helpers import demo_token
 
 from dashboard.api import PerfClient
 from dashboard.app import create_app
-from dashboard.fields import lookup
-from dashboard.identity import DemoTokens
+from dashboard.schema.jsonpath import value_at as lookup
 from dashboard.state.admin import AdminQueue
 
 from .conftest import Faulty, until
@@ -41,7 +41,7 @@ async def session(url: str, who: str, transport=None):
 
 
 def _admin_panel(client):
-    from dashboard.views.admin import AdminPanel
+    from dashboard.views.admin.panel import AdminPanel
 
     return AdminPanel(AdminQueue(client=client))
 
@@ -204,7 +204,7 @@ async def test_a_failed_action_says_why_and_leaves_the_item_in_place(fresh_sandb
 
 async def test_a_service_refusal_is_said_plainly(sandbox_url):
     """If the service ever refuses (403), the queue says so instead of failing silently."""
-    client = PerfClient(sandbox_url, DemoTokens("alice"))  # a user, not an administrator
+    client = PerfClient(sandbox_url, demo_token("alice"))  # a user, not an administrator
     queue = AdminQueue(client=client)
     await queue.load()
     assert "not an administrator" in queue.problem and "403" in queue.problem

@@ -7,8 +7,14 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from dashboard.api import Benchmark, Claim, Flavor, Result, Site, Tag, User
-from dashboard.state.admin import ClaimCase, Standing, Submission, compared_fields, waited
-from dashboard.views.admin_details import (
+from dashboard.state.admin_items import (
+    ClaimCase,
+    Standing,
+    Submission,
+    compared_fields,
+    waited,
+)
+from dashboard.views.admin.details import (
     claim_html,
     link,
     ordinal,

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import httpx
 from bokeh.document import Document
+from helpers import demo_token
 
 from dashboard.api import PerfClient
-from dashboard.identity import DemoTokens
-from dashboard.state import SessionState
-from dashboard.views.contribute import PRIVACY_POLICY_URL, RegistrationPanel
+from dashboard.app import session_state
+from dashboard.views.contribute.registration import PRIVACY_POLICY_URL, RegistrationPanel
 
 from .conftest import until
 
@@ -21,8 +21,8 @@ def registered_emails(url: str) -> set[str]:
 
 async def test_registering_needs_the_terms_accepted_first(fresh_sandbox):
     url = fresh_sandbox().url
-    client = PerfClient(url, DemoTokens())
-    state = SessionState(client=client, api_url=url, sandbox=True)
+    state = session_state(url, None, sandbox=True)
+    client = state.client
     panel = RegistrationPanel(state=state)
     panel.__panel__().get_root(Document())
     await state.refresh()
@@ -54,12 +54,13 @@ async def test_registering_needs_the_terms_accepted_first(fresh_sandbox):
 async def test_a_registered_user_goes_straight_to_the_contributor_tabs(sandbox_url):
     from dashboard.state.submit import SubmitState
     from dashboard.state.upload import UploadState
-    from dashboard.views.contribute import ContributePanel
+    from dashboard.views.contribute.panel import ContributePanel
 
-    client = PerfClient(sandbox_url, DemoTokens())
-    state = SessionState(client=client, api_url=sandbox_url, sandbox=True)
+    state = session_state(sandbox_url, None, sandbox=True)
+    client = state.client
     registration = RegistrationPanel(state=state)
-    upload, submit = UploadState(client=client), SubmitState(client=client)
+    submit = SubmitState(client=client)
+    upload = UploadState(client=client, submitter=submit)
     contribute = ContributePanel(state=state, upload=upload, submit=submit)
     for view in (registration, contribute):
         view.__panel__().get_root(Document())
@@ -83,10 +84,11 @@ async def test_my_results_tags_are_changed_from_the_list(fresh_sandbox):
 
     from dashboard.state.submit import SubmitState
     from dashboard.state.upload import UploadState
-    from dashboard.views.submit_form import MinePanel
+    from dashboard.views.contribute.submit import MinePanel
 
-    client = PerfClient(fresh_sandbox().url, DemoTokens("alice"))
-    upload, submit = UploadState(client=client), SubmitState(client=client)
+    client = PerfClient(fresh_sandbox().url, demo_token("alice"))
+    submit = SubmitState(client=client)
+    upload = UploadState(client=client, submitter=submit)
     panel = MinePanel(submit, upload)
     panel.__panel__().get_root(Document())
     await upload.start()

@@ -31,4 +31,4 @@ def test_no_pane_shows_text_unescaped():
     # Str puts text in <pre> unescaped; Markdown renders HTML and links: only the
     # dashboard's own words, written out in the source, may go through it.
     assert found == []
-    assert any(pane_calls(ast.parse((PACKAGE / "views/admin.py").read_text()), "Markdown"))
+    assert any(pane_calls(ast.parse((PACKAGE / "views/admin/panel.py").read_text()), "Markdown"))

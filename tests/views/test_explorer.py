@@ -15,10 +15,10 @@ from bokeh.models import Select as BokehSelect
 from bokeh.models import Title
 
 from dashboard.api import PerfClient
-from dashboard.fields import field_labels
+from dashboard.schema.fields import field_labels
 from dashboard.state.explorer import URL_PARAMETERS, ExplorerState
-from dashboard.views.explore_filters import ALL_BENCHMARKS
-from dashboard.views.explorer import ResultsExplorer
+from dashboard.views.explore.explorer import ResultsExplorer
+from dashboard.views.explore.filters import ALL_BENCHMARKS
 
 from .conftest import until
 
@@ -175,7 +175,7 @@ async def test_summary_and_reference(explorer):
 
 async def test_the_explorer_view_exposes_the_filtered_rows_as_a_dataframe(sandbox_url):
     client = PerfClient(sandbox_url)
-    view = ResultsExplorer(client=client)
+    view = ResultsExplorer(ExplorerState(client=client))
     root = view.__panel__().get_root(Document())  # before anything loads, as a session does
     await view.state.start()
     chosen = view.state.benchmark_id = await flagship_id(client)
@@ -199,7 +199,7 @@ async def test_a_rendered_chooser_keeps_a_benchmark_set_before_the_list_is_loade
     """A link (or notebook code) names the benchmark before the benchmarks are loaded."""
     client = PerfClient(sandbox_url)
     chosen = await flagship_id(client)
-    view = ResultsExplorer(client=client)
+    view = ResultsExplorer(ExplorerState(client=client))
     root = view.__panel__().get_root(Document())
     view.state.benchmark_id = chosen
     await view.state.start()
@@ -232,7 +232,7 @@ async def test_every_choice_of_a_shared_link_survives_the_load_into_a_rendered_v
     await until(lambda: not explorer.loading)
     link = {n: explorer.param[n].serialize(getattr(explorer, n)) for n in URL_PARAMETERS}
 
-    view = ResultsExplorer(client=explorer.client)
+    view = ResultsExplorer(ExplorerState(client=explorer.client))
     root = view.__panel__().get_root(Document())
     state = view.state
     for name, text in link.items():

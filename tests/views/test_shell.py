@@ -10,9 +10,9 @@ from bokeh.document import Document
 from panel.io.state import set_curdoc
 
 from dashboard.api import PerfClient, User
-from dashboard.app import create_app
-from dashboard.identity import DemoTokens
-from dashboard.state import LATEST_COLUMNS, SessionState
+from dashboard.app import create_app, session_state
+from dashboard.results.table import LATEST_COLUMNS
+from dashboard.state import SessionState
 from dashboard.views import AppShell
 from dashboard.views.shell import connection_html, identity_html
 
@@ -20,8 +20,7 @@ from .conftest import until
 
 
 def session(url: str, sandbox: bool = True) -> SessionState:
-    client = PerfClient(url, DemoTokens() if sandbox else None)
-    return SessionState(client=client, api_url=url, sandbox=sandbox)
+    return session_state(url, None, sandbox=sandbox)
 
 
 async def test_a_new_session_shows_the_latest_seeded_results(sandbox_url):

@@ -6,10 +6,10 @@ import json
 import logging
 
 import pytest
+from helpers import demo_token
 from silent_listener import SilentListener, within
 
 from dashboard.api import PerfClient
-from dashboard.identity import DemoTokens
 from dashboard.sandbox import seed_schemas
 from dashboard.state.submit import SubmitState
 
@@ -21,7 +21,7 @@ SCHEMA = json.dumps(seed_schemas.c_ray())
 @pytest.fixture
 async def forms(fresh_sandbox):
     transport = Faulty()
-    client = PerfClient(fresh_sandbox().url, DemoTokens("alice"), transport=transport)
+    client = PerfClient(fresh_sandbox().url, demo_token("alice"), transport=transport)
     state = SubmitState(client=client)
     state.transport = transport
     yield state
@@ -79,12 +79,17 @@ async def test_a_schema_tried_on_a_sample_says_the_suggested_columns(forms):
 
 async def test_sites_flavors_and_tags_are_submitted_and_said(forms):
     client = forms.client
-    assert await forms.submit("site", lambda: client.sites.create(name="LAB", address="lab.org"))
+    assert await forms.submit_site("LAB", "lab.org")
     assert forms.message == "The site LAB was submitted: it awaits an administrator's review."
     site = next(s for s in await client.sites.all(status="on_review") if s.name == "LAB")
-    assert await forms.submit("flavor", lambda: client.flavors.create(site.id, name="big"))
-    assert await forms.submit("tag", lambda: client.tags.create(name="lab-tag"))
+    assert await forms.submit_flavor(site.id, "big")
+    assert await forms.submit_tag("lab-tag")
     assert forms.message == "The tag lab-tag was submitted: it is ready to use."
+    assert (
+        await forms.submit_tag("  ") is None and forms.message == "Give the new tag a name first."
+    )
+    assert await forms.submit_flavor("", "small") is None
+    assert forms.message == "Choose the site the new flavor belongs to first."
 
 
 async def test_my_results_and_claims_and_retagging(forms):
@@ -109,16 +114,12 @@ async def test_an_image_the_service_cannot_find_is_said_in_words(forms, image):
 
 async def test_my_own_submissions_are_listed_with_flavors_and_where_their_review_stands(forms):
     client = forms.client
-    admin = PerfClient(client.base_url, DemoTokens("admin"))
+    admin = PerfClient(client.base_url, demo_token("admin"))
     others = await client.benchmarks.all(status="on_review")
     assert others, "the seed holds someone else's pending benchmark"
-    assert await forms.submit("site", lambda: client.sites.create(name="MINE", address="x"))
+    assert await forms.submit_site("MINE", "x")
     site = next(s for s in await client.sites.all(status="on_review") if s.name == "MINE")
-    assert await forms.submit(
-        "flavor",
-        lambda: client.flavors.create(site.id, name="mine.large"),
-        site_id=site.id,
-    )
+    assert await forms.submit_flavor(site.id, "mine.large")
     assert [(s.kind, s.name, s.standing) for s in forms.submitted] == [
         ("site", "MINE", "awaiting review"),
         ("flavor", "mine.large", "awaiting review"),
@@ -134,8 +135,8 @@ async def test_my_own_submissions_are_listed_with_flavors_and_where_their_review
 async def test_my_reports_pending_and_upheld_are_listed_and_reports_on_my_results_shown(forms):
     await forms.load_mine()
     mine, other = forms.my_results[:2]
-    bob = PerfClient(forms.client.base_url, DemoTokens("bob"))
-    admin = PerfClient(forms.client.base_url, DemoTokens("admin"))
+    bob = PerfClient(forms.client.base_url, demo_token("bob"))
+    admin = PerfClient(forms.client.base_url, demo_token("admin"))
     await bob.users.register()
     await bob.results.claim(mine.id, "Looks ten times too fast")
     await forms.load_reports_on(mine.id)

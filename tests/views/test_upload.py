@@ -10,11 +10,12 @@ from urllib.parse import parse_qsl
 
 import httpx
 import pytest
+from helpers import demo_token
 from silent_listener import SilentListener, within
 
 from dashboard.api import PerfClient
-from dashboard.identity import DemoTokens
 from dashboard.state.explorer import ExplorerState
+from dashboard.state.submit import SubmitState
 from dashboard.state.upload import PASTED, UploadState
 
 from .conftest import Faulty, until
@@ -22,7 +23,7 @@ from .conftest import Faulty, until
 
 async def filled_in(client: PerfClient) -> UploadState:
     """An upload form on ``client``, c-ray chosen, a site and flavor chosen, a sample kept."""
-    state = UploadState(client=client)
+    state = UploadState(client=client, submitter=SubmitState(client=client))
     await state.start()
     c_ray = next(b for b in state.benchmarks if "c-ray" in b.name)
     site = state.sites[0]
@@ -38,7 +39,7 @@ async def filled_in(client: PerfClient) -> UploadState:
 async def form(fresh_sandbox):
     """An upload form as Alice (registered), c-ray chosen, a site and flavor chosen."""
     transport = Faulty()
-    client = PerfClient(fresh_sandbox().url, DemoTokens("alice"), transport=transport)
+    client = PerfClient(fresh_sandbox().url, demo_token("alice"), transport=transport)
     state = await filled_in(client)
     state.transport = transport
     yield state
@@ -264,8 +265,8 @@ async def proxied(fresh_sandbox, fault_proxy):
     sandbox itself tells her (not through the proxy)."""
     server = fresh_sandbox()
     proxy = fault_proxy(server.url)
-    client = PerfClient(proxy.url, DemoTokens("alice"))
-    direct = PerfClient(server.url, DemoTokens("alice"))
+    client = PerfClient(proxy.url, demo_token("alice"))
+    direct = PerfClient(server.url, demo_token("alice"))
     state = await filled_in(client)
 
     async def stored(document: dict) -> int:

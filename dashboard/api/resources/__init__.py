@@ -6,8 +6,8 @@ the rest concurrently, in order). Filters are the API's query parameters, checke
 by name before anything is sent.
 """
 
-from .catalog import Benchmarks, Flavors, Sites, Tags
-from .results import Reports, Results
-from .users import Users
+from dashboard.api.resources.catalog import Benchmarks, Flavors, Sites, Tags
+from dashboard.api.resources.results import Reports, Results
+from dashboard.api.resources.users import Users
 
 __all__ = ["Benchmarks", "Flavors", "Reports", "Results", "Sites", "Tags", "Users"]

@@ -5,12 +5,12 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Mapping
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
-from ..client import MAX_PER_PAGE, Listing, ProgressCallback, _path
-from ..errors import InvalidQuery
-from ..records import Benchmark, Claim, Flavor, Page, Result, Site, Submit, Tag, User
+from dashboard.api.errors import InvalidQuery
+from dashboard.api.listing import MAX_PER_PAGE, Listing, ProgressCallback, api_path
+from dashboard.api.records import Benchmark, Claim, Flavor, Page, Result, Site, Submit, Tag, User
 
 if TYPE_CHECKING:
-    from ..client import PerfClient
+    from dashboard.api.client import PerfClient
 
 T = TypeVar("T")
 
@@ -48,7 +48,7 @@ class _Resource:
         self._client = client
 
     def _request(self, method: str, *parts: str, **kwargs: Any):
-        return self._client._request(method, _path(*parts), **kwargs)
+        return self._client._request(method, api_path(*parts), **kwargs)
 
     def _list(
         self,
@@ -58,7 +58,7 @@ class _Resource:
         page: int,
         per_page: int,
     ):
-        return self._client._page(listing, _path(*path), query, page=page, per_page=per_page)
+        return self._client._page(listing, api_path(*path), query, page=page, per_page=per_page)
 
 
 class _Listed(_Resource, Generic[T]):
@@ -85,7 +85,7 @@ class _Listed(_Resource, Generic[T]):
         self, *parents: str, per_page: int = MAX_PER_PAGE, **query: Any
     ) -> AsyncIterator[Page[T]]:
         """Page after page, each fetched when the previous one has been consumed."""
-        path = _path(*self._collection(*parents))
+        path = api_path(*self._collection(*parents))
         return self._client._pages(self._listing, path, query, per_page)
 
     async def all(
@@ -96,7 +96,7 @@ class _Listed(_Resource, Generic[T]):
         **query: Any,
     ) -> list[T]:
         """Every item that matches, loaded concurrently (see ``PerfClient._collect``)."""
-        path = _path(*self._collection(*parents))
+        path = api_path(*self._collection(*parents))
         return await self._client._collect(
             self._listing, path, query, concurrency=concurrency, progress=progress
         )

@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from ..errors import InvalidQuery
-from ..records import Benchmark, Flavor, Site, Tag
-from .base import (
+from dashboard.api.errors import InvalidQuery
+from dashboard.api.records import Benchmark, Flavor, Site, Tag
+from dashboard.api.resources.base import (
     BENCHMARK_SEARCH,
     BENCHMARKS,
     FLAVOR_SEARCH,

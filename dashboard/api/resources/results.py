@@ -7,11 +7,11 @@ from collections.abc import Iterable, Mapping
 from datetime import UTC, datetime
 from typing import Any
 
-from ..client import MAX_PER_PAGE, _path
-from ..errors import InvalidQuery
-from ..query import iso_datetime
-from ..records import Benchmark, Claim, Flavor, Items, Page, Result, Submit, Tag, User
-from .base import CLAIMS, RESULT_SEARCH, RESULTS, SUBMITS, _Listed, _Resource
+from dashboard.api.errors import InvalidQuery
+from dashboard.api.listing import MAX_PER_PAGE, api_path
+from dashboard.api.query import iso_datetime
+from dashboard.api.records import Benchmark, Claim, Flavor, Items, Page, Result, Submit, Tag, User
+from dashboard.api.resources.base import CLAIMS, RESULT_SEARCH, RESULTS, SUBMITS, _Listed, _Resource
 
 
 def _check_result_json(data: Mapping[str, Any]) -> dict[str, Any]:
@@ -102,7 +102,7 @@ class Reports(_Resource):
 
     async def all_submits(self, **query: Any) -> Items[Submit]:
         """(Admins) Every pending submission."""
-        return await self._client._collect(SUBMITS, _path("reports", "submits"), query)
+        return await self._client._collect(SUBMITS, api_path("reports", "submits"), query)
 
     async def claims(
         self, *, page: int = 1, per_page: int = MAX_PER_PAGE, **query: Any
@@ -112,7 +112,7 @@ class Reports(_Resource):
 
     async def all_claims(self, **query: Any) -> Items[Claim]:
         """(Admins) Every claim matching ``query``."""
-        return await self._client._collect(CLAIMS, _path("reports", "claims"), query)
+        return await self._client._collect(CLAIMS, api_path("reports", "claims"), query)
 
     async def claim(self, claim_id: str) -> Claim:
         """One claim."""

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..client import MAX_PER_PAGE, _path
-from ..errors import Forbidden, InvalidQuery
-from ..records import Claim, Page, Result, User
-from .base import CLAIMS, RESULTS, USER_SEARCH, USERS, _Resource
+from dashboard.api.errors import Forbidden, InvalidQuery
+from dashboard.api.listing import MAX_PER_PAGE, api_path
+from dashboard.api.records import Claim, Page, Result, User
+from dashboard.api.resources.base import CLAIMS, RESULTS, USER_SEARCH, USERS, _Resource
 
 
 class Users(_Resource):
@@ -41,7 +41,7 @@ class Users(_Resource):
 
     async def all_my_results(self, **query: Any) -> list[Result]:
         """Every upload of the signed-in user."""
-        return await self._client._collect(RESULTS, _path("users", "self", "results"), query)
+        return await self._client._collect(RESULTS, api_path("users", "self", "results"), query)
 
     async def my_claims(
         self, *, page: int = 1, per_page: int = MAX_PER_PAGE, **query: Any

@@ -1,0 +1,1 @@
+"""Plots of results: what to draw (spec, pure), the HoloViews elements, the live plot."""

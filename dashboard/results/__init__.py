@@ -1,0 +1,1 @@
+"""Results as frames: filtered, counted by facet, summarised, compared, exported, tabulated."""

@@ -1,0 +1,107 @@
+"""A selection of results to take away: CSV, JSON shaped as the API's results, and the
+code (our client in Python, or curl) that asks the API for the same selection."""
+
+from __future__ import annotations
+
+import json
+import shlex
+from datetime import date
+from typing import Any
+from urllib.parse import urlencode
+
+import numpy as np
+import pandas as pd
+
+from dashboard.api import JsonFilter
+from dashboard.api.query import encode_params
+from dashboard.results.filters import Filters
+
+__all__ = ["query_snippets", "to_csv", "to_json"]
+
+
+def _iso_z(column: pd.Series) -> np.ndarray:
+    """Datetimes as ISO 8601 in UTC with a Z, microseconds only when there are some."""
+    if isinstance(column.dtype, pd.DatetimeTZDtype):
+        column = column.dt.tz_convert("UTC").dt.tz_localize(None)
+    moments = column.to_numpy(dtype="datetime64[us]")
+    whole = moments.astype("datetime64[s]") == moments
+    text = np.where(
+        whole,
+        np.datetime_as_string(moments, unit="s"),
+        np.datetime_as_string(moments, unit="us"),
+    )
+    return np.where(np.isnat(moments), None, np.char.add(text, "Z").astype(object))
+
+
+def to_csv(frame: pd.DataFrame) -> str:
+    """The rows as CSV: every column but ``raw``; tags joined by ", "; datetimes ISO with Z."""
+    columns: dict[str, Any] = {}
+    for name in frame.columns:
+        column = frame[name]
+        if name in ("tags", "tag_ids"):
+            columns[name] = [", ".join(values) for values in column]
+        elif pd.api.types.is_datetime64_any_dtype(column.dtype):
+            columns[name] = _iso_z(column)
+        elif name != "raw":
+            columns[name] = column.to_numpy()
+    return pd.DataFrame(columns).to_csv(index=False)
+
+
+def to_json(frame: pd.DataFrame) -> str:
+    """The rows as a JSON list of results shaped as the API's, with names for references.
+
+    Each: ``id``, ``execution_datetime`` and ``upload_datetime`` (ISO 8601, Z),
+    ``benchmark`` ("image:tag"), ``site``, ``flavor``, ``tags`` (names) and ``json``.
+    """
+    fields = zip(
+        frame["id"],
+        _iso_z(frame["execution_datetime"]),
+        _iso_z(frame["upload_datetime"]),
+        frame["benchmark"],
+        frame["site"],
+        frame["flavor"],
+        frame["tags"],
+        frame["raw"],
+        strict=True,
+    )
+    results = [
+        {
+            "id": key,
+            "execution_datetime": executed,
+            "upload_datetime": uploaded,
+            "benchmark": benchmark,
+            "site": site,
+            "flavor": flavor,
+            "tags": list(tags),
+            "json": document,
+        }
+        for key, executed, uploaded, benchmark, site, flavor, tags, document in fields
+    ]
+    return json.dumps(results, ensure_ascii=False)
+
+
+def _plain(value):
+    """A query value as plain Python a reader can paste: text, numbers, lists of text."""
+    if isinstance(value, list | tuple | set | frozenset):
+        return [_plain(item) for item in value]
+    if isinstance(value, JsonFilter | date):
+        return str(value) if isinstance(value, JsonFilter) else value.isoformat()
+    return value
+
+
+def query_snippets(base_url: str, benchmark_id: str, filters: Filters) -> tuple[str, str]:
+    """A Python snippet with our client, and a curl line, asking the API for ``filters``
+    (of ``benchmark_id``, or of every benchmark when it is "")."""
+    query = filters.api_query()
+    if benchmark_id:
+        query = {"benchmark_id": benchmark_id, **query}
+    query = {name: _plain(value) for name, value in query.items() if value not in (None, [], ())}
+    arguments = ", ".join(f"{name}={value!r}" for name, value in query.items())
+    python = (
+        "from dashboard.api import SyncClient\n\n"
+        f"with SyncClient({base_url!r}) as client:\n"
+        f"    results = client.results.all({arguments})\n"
+    )
+    params = encode_params({**query, "per_page": 100, "page": 1})
+    url = f"{base_url}/results?{urlencode(params)}"
+    return python, f"curl -s {shlex.quote(url)}"

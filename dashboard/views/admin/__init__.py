@@ -1,0 +1,1 @@
+"""The Admin tab: review queues, details for reviewers, catalog editors."""

@@ -1,0 +1,1 @@
+"""The Contribute tab: registration, uploads, submissions, one's own results; reporting a result."""

@@ -1,0 +1,58 @@
+"""Contributing: registration, the contributor tab, and reporting a suspicious result."""
+
+from __future__ import annotations
+
+import panel as pn
+import param
+
+from dashboard.views.base import SessionView
+from dashboard.views.contribute.submit import MinePanel, SubmitPanel
+from dashboard.views.contribute.upload import UploadPanel
+
+
+class ContributePanel(SessionView):
+    """The contributor's tab: sign in, register, then upload."""
+
+    upload = param.Parameter(doc="The upload form's state (an UploadState).")
+    submit = param.Parameter(doc="The submission forms' state (a SubmitState).")
+
+    def __init__(self, **params) -> None:
+        super().__init__(**params)
+        session = self.state
+        hint = self._hint = pn.pane.HTML("")
+        submit = self.submit
+        mine = MinePanel(submit, self.upload)
+        tabs = pn.Tabs(
+            ("Upload results", UploadPanel(self.upload)),
+            ("Submit", SubmitPanel(submit, self.upload)),
+            ("My results and reports", mine),
+            dynamic=False,
+            sizing_mode="stretch_width",
+        )
+        self._tabs = pn.Column(tabs, sizing_mode="stretch_width")
+        self._layout = pn.Column(hint, self._tabs, sizing_mode="stretch_width")
+        session.param.watch(self._show, ["signed_in", "registered"])
+        self._show()
+        session.param.watch(self._registered, "registered")
+        # What one identity put in the form is not another's (demo identities switch).
+        session.param.watch(self._forget, "identity")
+
+    def _show(self, *_events) -> None:
+        session = self.state
+        self._hint.object = (
+            "Register first (above) to upload results and submit benchmarks."
+            if session.signed_in
+            else "Sign in to contribute: results, benchmarks, sites, flavors and tags."
+        )
+        self._hint.visible = not session.registered
+        self._tabs.visible = session.registered
+
+    def _forget(self, _event) -> None:
+        self.upload.reset()
+        self.submit.reset()
+
+    async def _registered(self, event) -> None:
+        if event.new:
+            await self.upload.start()
+            await self.submit.load_mine()
+            await self.submit.load_pending()

@@ -1,0 +1,1 @@
+"""The Explore tab: filters, the table, the plots and the comparison."""

@@ -1,0 +1,112 @@
+"""``ResultsExplorer``: filters, table, linked plots and comparison, in one Viewer."""
+
+from __future__ import annotations
+
+import asyncio
+from urllib.parse import parse_qsl, urlencode
+
+import panel as pn
+import param
+
+from dashboard.state import SessionState
+from dashboard.state.explorer import URL_PARAMETERS, ExplorerState, empty_frame
+from dashboard.views.explore.claim import ClaimPanel
+from dashboard.views.explore.filters import (
+    BenchmarkChooser,
+    DateAndTextFilters,
+    FacetFilters,
+    JsonFilterBuilder,
+    LoadProgress,
+)
+from dashboard.views.explore.plots import Comparison, PlotsPanel
+from dashboard.views.explore.table import ResultsTable
+
+
+class ResultsExplorer(pn.viewable.Viewer):
+    """Explore every result of a benchmark: filter, tabulate, plot, compare, export; and,
+    given the ``session``, report a result.
+
+    In a notebook (after ``pn.extension("tabulator")``), see :func:`dashboard.explorer`::
+
+        explorer = ResultsExplorer(ExplorerState(client=PerfClient(url)))
+        explorer            # the widgets
+        explorer.value      # the filtered results, a pandas DataFrame
+    """
+
+    value = param.DataFrame(default=empty_frame(), doc="The results the filters leave.")
+
+    def __init__(self, state: ExplorerState, session: SessionState | None = None, **params):
+        super().__init__(**params)
+        self.state = state
+        self.benchmark = BenchmarkChooser(state=state)
+        self.facets = FacetFilters(state=state)
+        self.dates = DateAndTextFilters(state=state)
+        self.conditions = JsonFilterBuilder(state=state)
+        self.progress = LoadProgress(state=state)
+        self.table = ResultsTable(state=state)
+        self.plots = PlotsPanel(state=state)
+        self.comparison = Comparison(state=state)
+        compare = pn.widgets.Button(label="Compare ticked rows", color="primary", disabled=True)
+        compare.on_click(lambda _event: self.comparison.show(state.ticked))
+
+        def count_ticked(event) -> None:
+            compare.param.update(
+                label=f"Compare {len(event.new)} ticked rows"
+                if event.new
+                else "Compare ticked rows",
+                disabled=len(event.new) < 2,
+            )
+
+        state.param.watch(count_ticked, "ticked")
+        state.param.watch(lambda event: setattr(self, "value", event.new), "filtered")
+        self.filters = pn.Column(
+            self.benchmark, self.facets, self.dates, self.conditions, width=330
+        )
+        # Plot above table, both in view: a box selection in one shows in the other.
+        self.main = pn.Column(
+            self.progress,
+            pn.Card(self.plots, title="Plot and summary", sizing_mode="stretch_width"),
+            pn.Card(
+                pn.Column(self.table, compare, self.comparison, sizing_mode="stretch_width"),
+                title="Results",
+                sizing_mode="stretch_width",
+            ),
+            sizing_mode="stretch_width",
+        )
+        if session is not None:
+            self.main.append(ClaimPanel(state=state, session=session))
+        self._layout = pn.Row(self.filters, self.main, sizing_mode="stretch_width")
+
+    async def loaded(self, timeout: float = 120.0) -> None:
+        """Wait until the results of the current choice are loaded (in a notebook cell)."""
+        deadline = asyncio.get_running_loop().time() + timeout
+        while self.state.loading or not self.state.started:
+            if asyncio.get_running_loop().time() > deadline:
+                raise TimeoutError(f"the results did not load within {timeout:.0f} s")
+            await asyncio.sleep(0.05)
+
+    def share_in_url(self) -> None:
+        """Keep every choice in the page's URL, so a link restores this exact view.
+
+        The link's own values go through the state's checks (:meth:`ExplorerState.restore`),
+        the same as a click's; from then on every change is written to the URL.
+        """
+        location = pn.state.location
+        if location is None:
+            return
+        self.state.restore(dict(parse_qsl(location.search.lstrip("?"))))
+
+        def write(*_events) -> None:
+            others = [
+                (name, value)
+                for name, value in parse_qsl(location.search.lstrip("?"))
+                if name not in URL_PARAMETERS
+            ]
+            query = urlencode([*others, *self.state.url_query().items()])
+            location.search = f"?{query}" if query else ""
+
+        self.state.param.watch(write, list(URL_PARAMETERS))
+        write()
+
+    def __panel__(self):
+        return self._layout

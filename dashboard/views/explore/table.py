@@ -1,0 +1,157 @@
+"""The explorer's table: chosen columns, remote pagination, details, export, code."""
+
+from __future__ import annotations
+
+import io
+from html import escape
+
+import pandas as pd
+import panel as pn
+import param
+from bokeh.models.widgets.tables import DateFormatter, NumberFormatter
+
+from dashboard.results.table import TABLE_TITLES
+from dashboard.state.explorer import FILTER_PARAMETERS
+from dashboard.views.base import choice, html_label, offer
+from dashboard.views.explore.filters import ExplorerView
+
+
+class ResultsTable(ExplorerView):
+    """The filtered results (those picked in the plot, if any), a page at a time; ticked
+    rows are the state's ``ticked``."""
+
+    def __init__(self, **params) -> None:
+        super().__init__(**params)
+        state = self.state
+        self._columns = choice(
+            pn.widgets.MultiChoice, state, "columns", label="Columns", sizing_mode="stretch_width"
+        )
+        self._table = pn.widgets.Tabulator(
+            pd.DataFrame(),
+            pagination="remote",
+            page_size=25,
+            selectable="checkbox",
+            show_index=False,
+            disabled=True,
+            hidden_columns=["id"],
+            row_content=self._detail,
+            embed_content=False,
+            sizing_mode="stretch_width",
+            layout="fit_data_stretch",
+        )
+        self._table.param.watch(self._sorted, "sorters")
+        self._table.param.watch(
+            lambda _event: setattr(state, "ticked", self.selected_ids), "selection"
+        )
+        self._picked = pn.pane.HTML("", visible=False, margin=(0, 10))
+        show_all = pn.widgets.Button(label="Show all", color="light", visible=False)
+        show_all.on_click(lambda _event: setattr(state, "picked", None))
+        self._show_all = show_all
+        csv = pn.widgets.FileDownload(
+            callback=lambda: io.StringIO(state.export_csv()),
+            filename="eosc-performance-results.csv",
+            label="Export CSV",
+        )
+        json = pn.widgets.FileDownload(
+            callback=lambda: io.StringIO(state.export_json()),
+            filename="eosc-performance-results.json",
+            label="Export JSON",
+        )
+        self._code = pn.pane.HTML("", sizing_mode="stretch_width")
+        state.param.watch(self._refresh, ["filtered", "picked"])
+        state.param.watch(self._restyle, ["columns", "fields"])
+        state.param.watch(self._show_code, [*FILTER_PARAMETERS, "benchmark_id"])
+        self._layout = pn.Column(
+            self._columns,
+            pn.Row(self._picked, self._show_all),
+            self._table,
+            pn.Row(csv, json),
+            pn.Card(self._code, title="Copy as code", collapsed=True, sizing_mode="stretch_width"),
+            sizing_mode="stretch_width",
+        )
+        self._restyle()
+        self._show_code()
+
+    @property
+    def selected_ids(self) -> list[str]:
+        """Ids of the ticked rows."""
+        value = self._table.value
+        return [value.iloc[i]["id"] for i in self._table.selection if i < len(value)]
+
+    def _refresh(self, *_events) -> None:
+        """New rows, same columns: only the data changes (a filter change must be quick)."""
+        table = self.state.table_rows()
+        picked = self.state.picked is not None
+        self._picked.object = (
+            f"Showing the {len(table):,} results picked in the plot." if picked else ""
+        )
+        self._picked.visible = self._show_all.visible = picked
+        if list(table.columns) != list(self._table.value.columns):
+            self._restyle()
+            return
+        self._table.value = table
+
+    def _restyle(self, *_events) -> None:
+        """New columns: titles, tooltips, formats and the sort go with them."""
+        state = self.state
+        labels = state.labels
+        offer(
+            self._columns,
+            {html_label(labels.get(f.path, f.path)): f.path for f in state.fields},
+            state.columns,
+        )
+        table = state.table_rows()
+        with param.parameterized.batch_call_watchers(self._table):
+            self._table.titles = {
+                **TABLE_TITLES,
+                **{f"json.{path}": html_label(labels.get(path, path)) for path in state.columns},
+            }
+            self._table.header_tooltips = {
+                f"json.{f.path}": html_label(f.description) for f in state.fields if f.description
+            }
+            self._table.formatters = self._formatters(table)
+            self._table.sorters = self._sorters(table)
+            self._table.value = table
+
+    @staticmethod
+    def _formatters(table: pd.DataFrame) -> dict:
+        formats = {}
+        for column in table.columns:
+            dtype = table[column].dtype
+            if pd.api.types.is_datetime64_any_dtype(dtype):
+                formats[column] = DateFormatter(format="%Y-%m-%d %H:%M", nan_format="")
+            elif pd.api.types.is_float_dtype(dtype):
+                formats[column] = NumberFormatter(format="0,0.[000]", nan_format="")
+        return formats
+
+    def _sorters(self, table: pd.DataFrame) -> list[dict]:
+        sort = self.state.sort
+        if sort[1:] in table.columns:
+            return [{"field": sort[1:], "dir": "desc" if sort[0] == "-" else "asc"}]
+        return []
+
+    def _sorted(self, event) -> None:
+        sorters = event.new or []
+        if sorters:
+            first = sorters[0]
+            self.state.sort = ("-" if first.get("dir") == "desc" else "+") + first["field"]
+
+    def _detail(self, row: pd.Series):
+        """A row's full JSON, collapsible."""
+        match = self.state.filtered.loc[self.state.filtered["id"] == row["id"], "raw"]
+        document = match.iloc[0] if len(match) else {}
+        return pn.pane.JSON(document, depth=2, theme="light", sizing_mode="stretch_width")
+
+    def _show_code(self, *_events) -> None:
+        python, curl = self.state.query_code()
+        note = ""
+        if len(self.state.site_ids) > 1 or len(self.state.flavor_ids) > 1 or self.state.text:
+            note = (
+                "\n\nThe API filters on one site and one flavor and has no free-text filter "
+                "with these: the snippet loads a superset; filter the rest in pandas."
+            )
+        # the snippet quotes the link's filters (free text included): escaped, never Markdown
+        self._code.object = (
+            f"<pre><code>{escape(python)}</code></pre><pre><code>{escape(curl)}</code></pre>"
+            + (f"<p>{escape(note.strip())}</p>" if note else "")
+        )
