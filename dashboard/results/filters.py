@@ -11,7 +11,6 @@ per category and spread to the rows through the category codes.
 from __future__ import annotations
 
 import operator
-import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -21,7 +20,7 @@ import numpy as np
 import pandas as pd
 
 from dashboard.api.query import JsonFilter
-from dashboard.results.frame import JSON_PREFIX, compact_json
+from dashboard.results.frame import INT64, JSON_PREFIX, compact_json
 from dashboard.schema.jsonpath import values_at
 
 __all__ = ["FACETS", "Filters", "apply", "category_codes", "mask"]
@@ -37,10 +36,6 @@ _OPERATORS: dict[str, Callable[[Any, Any], Any]] = {
     "<=": operator.le,
 }
 _BOOLEAN_WORDS = frozenset({"true", "True", "TRUE", "false", "False", "FALSE"})
-_ISO_8601 = re.compile(
-    r"\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?"
-)
-_INT64 = range(-(2**63), 2**63)
 
 
 @dataclass(frozen=True)
@@ -260,7 +255,7 @@ def _matches(cell: Any, kind: str, value: Any, compare: Callable) -> bool:
             return False
         if kind == "number":
             # SQLite reads integers beyond 64 bits as reals.
-            exact = not isinstance(cell, int) or cell in _INT64
+            exact = not isinstance(cell, int) or cell in INT64
             return bool(compare(cell if exact else float(cell), value))
         return kind == "text" and compare(_number_text(cell), value)
     if isinstance(cell, str):
@@ -272,7 +267,7 @@ def _matches(cell: Any, kind: str, value: Any, compare: Callable) -> bool:
 
 def _number_text(number: float) -> str:
     """A JSON number as SQLite casts it to text (reals: ``%!.15g``, e.g. ``1.0e+20``)."""
-    if isinstance(number, int | np.integer) and int(number) in _INT64:
+    if isinstance(number, int | np.integer) and int(number) in INT64:
         return str(int(number))
     if number == 0:
         return "0.0"

@@ -40,11 +40,11 @@ BASE_COLUMNS = (
     "execution_datetime",
     "upload_datetime",
 )
-_BOOLEAN_WORDS = frozenset({"true", "True", "TRUE", "false", "False", "FALSE"})
 _ISO_8601 = re.compile(
     r"\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?"
 )
-_INT64 = range(-(2**63), 2**63)
+#: The integers a 64-bit column holds (larger ones stay Python objects).
+INT64 = range(-(2**63), 2**63)
 # One encoder for every value: json.dumps would build one per call, per row.
 _COMPACT = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False)
 
@@ -135,7 +135,7 @@ def _json_column(values: list[Any]) -> Any:
         kinds = (kinds - {list, dict}) | {str}
     if kinds == {bool}:
         return pd.array(values, dtype="boolean")
-    if kinds == {int} and all(v in _INT64 for v in values if v is not None):
+    if kinds == {int} and all(v in INT64 for v in values if v is not None):
         return pd.array(values, dtype="Int64")
     if kinds and kinds <= {int, float}:
         return np.array(values, dtype=np.float64)

@@ -164,9 +164,6 @@ class UploadState(ClientState):
         self.uploads = kept + added
         self._prefill()
 
-    def remove(self, name: str) -> None:
-        self.uploads = [u for u in self.uploads if u.name != name]
-
     @param.depends("benchmark_id", "benchmarks", watch=True)
     def _recheck(self) -> None:
         rechecked = []
