@@ -29,9 +29,10 @@ import tornado.netutil
 
 from dashboard.sandbox import seed
 from dashboard.sandbox.auth import Authenticator, DemoAuthenticator, OidcAuthenticator
+from dashboard.sandbox.calls import ApiContext
 from dashboard.sandbox.identities import DEMO_IDENTITIES
 from dashboard.sandbox.seed_loader import load_seed
-from dashboard.sandbox.server import BASE_PATH, ApiContext, make_app
+from dashboard.sandbox.server import BASE_PATH, make_app
 from dashboard.sandbox.store import Store
 
 __all__ = ["IMAGES_ENV", "SandboxConfig", "SandboxServer", "serve"]

@@ -14,9 +14,9 @@ import sqlite3
 from typing import Any
 
 from dashboard.sandbox import errors, params, validation
+from dashboard.sandbox.calls import ID, NO_CONTENT, Call, Reply, Route, Routes, created, listing, ok
 from dashboard.sandbox.params import PAGINATION, SEARCH, STATUS, UPLOAD_DATES, Text, sorted_by
 from dashboard.sandbox.query import catalog_query
-from dashboard.sandbox.server import ID, NO_CONTENT, Call, Reply, Route, Routes, created, ok
 from dashboard.sandbox.store import Duplicate, compact_json, now_iso
 
 _TITLES = {"benchmark": "Benchmark", "site": "Site", "flavor": "Flavor", "tag": "Tag"}
@@ -85,14 +85,11 @@ def _checked_benchmark(call: Call, body: dict[str, Any]) -> dict[str, Any]:
 def list_route(resource: str, *, search: bool = False) -> Route:
     """``GET /{resources}``: one page of the filtered, sorted list; with ``search``,
     ``GET /{resources}:search``: items holding every term."""
-    parameters = (SEARCHES if search else FILTERS)[resource]
-
-    async def route(call: Call) -> Reply:
-        args = call.query(parameters)
-        query = catalog_query(resource, args)
-        return call.page(query, args, lambda ids: call.render.catalog(resource, ids))
-
-    return route
+    return listing(
+        (SEARCHES if search else FILTERS)[resource],
+        lambda args: catalog_query(resource, args),
+        lambda render, ids: render.catalog(resource, ids),
+    )
 
 
 def get_route(resource: str) -> Route:

@@ -20,9 +20,10 @@ import sqlite3
 from jsonschema.protocols import Validator
 
 from dashboard.sandbox import errors, params, validation
+from dashboard.sandbox.calls import ID, NO_CONTENT, Call, Reply, Route, Routes, created, listing, ok
 from dashboard.sandbox.params import CLAIM_FILTERS, PAGINATION, SEARCH, UPLOAD_DATES
 from dashboard.sandbox.query import claims_query, results_query, submits_query
-from dashboard.sandbox.server import ID, NO_CONTENT, Call, Reply, Route, Routes, created, ok
+from dashboard.sandbox.render import Renderer
 from dashboard.sandbox.store import compact_json, iso_utc, now_iso
 
 RESULT_SEARCH = {**PAGINATION, **UPLOAD_DATES, **SEARCH}
@@ -73,16 +74,10 @@ def _result_json(call: Call, rid: int) -> str:
     return call.render.results([rid])[0]
 
 
-async def list_results(call: Call) -> Reply:
-    """``GET /results``: visible results, filtered and sorted."""
-    args = call.query(params.RESULT_FILTERS)
-    return call.page(results_query(args), args, call.render.results)
-
-
-async def search_results(call: Call) -> Reply:
-    """``GET /results:search``: visible results matching every term."""
-    args = call.query(RESULT_SEARCH)
-    return call.page(results_query(args), args, call.render.results)
+#: ``GET /results``: visible results, filtered and sorted.
+list_results = listing(params.RESULT_FILTERS, results_query, Renderer.results)
+#: ``GET /results:search``: visible results matching every term.
+search_results = listing(RESULT_SEARCH, results_query, Renderer.results)
 
 
 async def create_result(call: Call) -> Reply:
@@ -183,18 +178,10 @@ async def get_result_uploader(call: Call) -> Reply:
     return ok(call.render.user(result["uploader_iss"], result["uploader_sub"]))
 
 
-async def list_submits(call: Call) -> Reply:
-    """``GET /reports/submits`` (administrators): everything waiting for review."""
-    await call.admin()
-    args = call.query(params.SUBMIT_FILTERS)
-    return call.page(submits_query(args), args, call.render.submits)
-
-
-async def list_claims(call: Call) -> Reply:
-    """``GET /reports/claims`` (administrators)."""
-    await call.admin()
-    args = call.query(CLAIM_FILTERS)
-    return call.page(claims_query(args), args, call.render.claims)
+#: ``GET /reports/submits`` (administrators): everything waiting for review.
+list_submits = listing(params.SUBMIT_FILTERS, submits_query, Renderer.submits, admin=True)
+#: ``GET /reports/claims`` (administrators).
+list_claims = listing(CLAIM_FILTERS, claims_query, Renderer.claims, admin=True)
 
 
 async def get_claim(call: Call) -> Reply:

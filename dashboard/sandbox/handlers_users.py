@@ -8,9 +8,10 @@ registered; a user's own results include the ones hidden by a claim.
 from __future__ import annotations
 
 from dashboard.sandbox import errors, params
+from dashboard.sandbox.calls import NO_CONTENT, Call, Reply, Routes, created, listing, ok
 from dashboard.sandbox.params import PAGINATION, SEARCH, USER_SELECTORS, sorted_by
 from dashboard.sandbox.query import claims_query, results_query, users_query
-from dashboard.sandbox.server import NO_CONTENT, Call, Reply, Routes, created, ok
+from dashboard.sandbox.render import Renderer
 from dashboard.sandbox.store import Duplicate
 
 USER_FILTERS = {**PAGINATION, **USER_SELECTORS, **sorted_by("+iss,+sub")}
@@ -18,18 +19,10 @@ USER_SEARCH = {**PAGINATION, **SEARCH}
 _NO_EMAIL = "No scope for email in oidc token"
 
 
-async def list_users(call: Call) -> Reply:
-    """``GET /users`` (administrators)."""
-    await call.admin()
-    args = call.query(USER_FILTERS)
-    return call.page(users_query(args), args, call.render.users)
-
-
-async def search_users(call: Call) -> Reply:
-    """``GET /users:search`` (administrators): users whose e-mail holds every term."""
-    await call.admin()
-    args = call.query(USER_SEARCH)
-    return call.page(users_query(args), args, call.render.users)
+#: ``GET /users`` (administrators).
+list_users = listing(USER_FILTERS, users_query, Renderer.users, admin=True)
+#: ``GET /users:search`` (administrators): users whose e-mail holds every term.
+search_users = listing(USER_SEARCH, users_query, Renderer.users, admin=True)
 
 
 async def register(call: Call) -> Reply:

@@ -22,6 +22,10 @@ _RESULT = (
 )
 
 
+def _marks(keys: Sequence[Any]) -> str:
+    return ",".join("?" * len(keys))
+
+
 def _without_nulls(values: dict[str, Any]) -> dict[str, Any]:
     return {key: value for key, value in values.items() if value is not None}
 
@@ -146,19 +150,16 @@ class Renderer:
         if not rids:
             return []
         self._fresh()
-        marks = ",".join("?" * len(rids))
-        rows = {
-            row["rid"]: row
-            for row in self.store.all(
-                "SELECT r.rid, r.id, r.benchmark_id, r.site_id, r.flavor_id,"
-                " r.execution_datetime, r.upload_datetime, j.json FROM results r"
-                f" JOIN result_json j ON j.rid = r.rid WHERE r.rid IN ({marks})",
-                rids,
-            )
-        }
+        rows = self._rows_by(
+            "rid",
+            "SELECT r.rid, r.id, r.benchmark_id, r.site_id, r.flavor_id,"
+            " r.execution_datetime, r.upload_datetime, j.json FROM results r"
+            " JOIN result_json j ON j.rid = r.rid WHERE r.rid IN ({marks})",
+            rids,
+        )
         tags: dict[int, list[tuple[str, str]]] = {}
         for rid, tag_id in self.store.db.execute(
-            f"SELECT rid, tag_id FROM result_tags WHERE rid IN ({marks})", rids
+            f"SELECT rid, tag_id FROM result_tags WHERE rid IN ({_marks(rids)})", rids
         ):
             tags.setdefault(rid, []).append(self._tags[tag_id])
         return [
@@ -181,20 +182,20 @@ class Renderer:
         if not ids:
             return []
         self._fresh()
-        marks = ",".join("?" * len(ids))
         # A result holds one claim reference, its newest claim's: an older claim on the
         # same result comes back without its resource_id, as on the real service.
-        rows = {
-            row["id"]: row
-            for row in self.store.all(
-                "SELECT c.*, CASE WHEN c.rowid = (SELECT max(o.rowid) FROM claims o"
-                " WHERE o.rid = c.rid) THEN r.id END AS result_id"
-                " FROM claims c JOIN results r ON r.rid = c.rid"
-                f" WHERE c.id IN ({marks})",
-                ids,
-            )
-        }
+        rows = self._rows_by(
+            "id",
+            "SELECT c.*, CASE WHEN c.rowid = (SELECT max(o.rowid) FROM claims o"
+            " WHERE o.rid = c.rid) THEN r.id END AS result_id"
+            " FROM claims c JOIN results r ON r.rid = c.rid WHERE c.id IN ({marks})",
+            ids,
+        )
         return [self._claim(rows[claim_id]) for claim_id in ids if claim_id in rows]
+
+    def _rows_by(self, column: str, sql: str, keys: Sequence[Any]) -> dict[Any, sqlite3.Row]:
+        """The rows `sql` selects for `keys` (its ``IN ({marks})`` filled in), by `column`."""
+        return {row[column]: row for row in self.store.all(sql.format(marks=_marks(keys)), keys)}
 
     def _claim(self, row: sqlite3.Row) -> str:
         fields = {

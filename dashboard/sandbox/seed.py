@@ -6,25 +6,43 @@ benchmarks, sites, flavors, tags, results and claims, as plain dicts. The same
 and score comes from one ``random.Random(seed)`` and from the fixed ``ANCHOR``,
 never from the clock.
 
-Scores follow the flavor a result ran on (cores, GPUs, the site's storage and
-memory) with log-normal noise and about 1% outliers, so plots look like real
-measurements. The data also carries a few hostile strings (markup in a site
-description, a tag name, a claim message and a free-form result) on purpose: the
-dashboard must show them as text.
+This module is the generator: it gives ids and dates to the fixed catalogue
+(`dashboard.sandbox.seed_catalog` and `dashboard.sandbox.seed_benchmarks`), places
+results on approved flavors, tags them and picks the claimed ones. What a result's
+document holds is `dashboard.sandbox.seed_payloads`. Scores follow the flavor a
+result ran on with about 1% outliers, so plots look like real measurements. The data
+also carries a few hostile strings (markup in a site description, a tag name, a
+claim message and a free-form result) on purpose: the dashboard must show them as
+text.
 """
 
 from __future__ import annotations
 
-import math
+import gc
 import random
-from collections.abc import Callable
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any, NamedTuple
 
-from dashboard.gc_pause import collector_paused
-from dashboard.sandbox import seed_schemas
 from dashboard.sandbox.identities import DEMO_IDENTITIES, DEMO_ISSUER
+from dashboard.sandbox.seed_benchmarks import BENCHMARKS, KNOWN_IMAGES, Benchmark
+from dashboard.sandbox.seed_catalog import (
+    CLAIMS,
+    HOSTILE_TAG,
+    OS_CUM_WEIGHTS,
+    OS_TAGS,
+    OSES,
+    SITES,
+    TAGS,
+    UPLOADERS,
+    Flavor,
+    Site,
+)
+from dashboard.sandbox.seed_payloads import Build, free_form_payloads
+
+__all__ = ["ANCHOR", "KNOWN_IMAGES", "SeedData", "generate"]
 
 ANCHOR = datetime(2026, 11, 1, tzinfo=UTC)
 """The fixed "now" of the demo data: every datetime in it lies before this instant."""
@@ -33,7 +51,6 @@ Row = dict[str, Any]
 Uploader = tuple[str, str]
 
 _DAY = 86_400
-_HOSTILE_TAG = "<img src=x onerror=alert(1)>"
 # Version 4 and the RFC 4122 variant, as ``uuid.UUID(int=..., version=4)`` sets them.
 _UUID4_MASK = ~(0xF000 << 64 | 0xC000 << 48)
 _UUID4_BITS = 0x4000 << 64 | 0x8000 << 48
@@ -59,332 +76,15 @@ class SeedData:
     claims: list[Row]
 
 
-# Synthetic registered uploaders besides the demo identities: resource providers
-# who benchmark their own sites and the EGI bot that benchmarks everyone's.
-_UPLOADERS = {  # key: (sub, email, registered days before ANCHOR)
-    "cesnet": ("rp-cesnet-0101", "cloud-benchmarks@cesnet.example.org", 880),
-    "ifca": ("rp-ifca-0102", "perf@ifca.example.org", 860),
-    "infn": ("rp-infn-0103", "cloud-ops@infn.example.org", 850),
-    "bot": ("egi-perf-bot-0104", "perf-bot@egi.example.org", 840),
-}
-
-
-class _Flavor(NamedTuple):
-    name: str
-    cpus: int
-    ram_gb: int
-    gpus: int = 0
-    gpu_model: str = ""
-    status: str = "approved"
-    added_days_ago: int | None = None  # None: added with its site
-
-
-class _Site(NamedTuple):
-    name: str
-    address: str
-    description: str
-    owner: str
-    joined_days_ago: int
-    cpu_model: str
-    cpu_factor: float  # single-core render time relative to a Xeon Gold 6148
-    disk: str
-    read_iops: float  # 4k random reads at queue depth 32
-    mem_peak_mb_s: float  # STREAM triad with every memory channel busy
-    infiniband: bool
-    flavors: tuple[_Flavor, ...]
-    status: str = "approved"
-
-
-_T4, _V100, _A100 = seed_schemas.GPU_MODELS
-
-# fmt: off
-_SITES = (
-    _Site("CESNET-MetaCloud", "Prague, Czech Republic",
-          "OpenStack cloud of CESNET, the Czech national research network.",
-          "cesnet", 780, "AMD EPYC 7543", 0.85, "ceph-rbd", 9_000, 140_000, True, (
-              _Flavor("standard.small", 2, 4), _Flavor("standard.medium", 4, 16),
-              _Flavor("standard.large", 8, 32), _Flavor("hpc.16core-64ram", 16, 64),
-              _Flavor("hpc.32core-128ram", 32, 128), _Flavor("gpu.t4x1", 8, 32, 1, _T4))),
-    _Site("IFCA-LCG2", "Santander, Spain",
-          "Cloud and grid site of the Instituto de Física de Cantabria (CSIC-UC).",
-          "ifca", 775, "Intel Xeon Gold 6148", 1.0, "ceph-rbd", 6_000, 100_000, False, (
-              _Flavor("standard.medium", 4, 8), _Flavor("standard.xlarge", 16, 32),
-              _Flavor("gpu.v100x1", 8, 64, 1, _V100), _Flavor("gpu.v100x2", 16, 128, 2, _V100))),
-    _Site("INFN-CLOUD-BARI", "Bari, Italy",
-          "INFN Cloud resources hosted in the ReCaS-Bari data centre.",
-          "infn", 770, "Intel Xeon Silver 4214", 1.12, "local-ssd", 45_000, 90_000, False, (
-              _Flavor("standard.small", 2, 4), _Flavor("standard.medium", 4, 8),
-              _Flavor("standard.large", 8, 16), _Flavor("gpu.a100x1", 16, 120, 1, _A100))),
-    _Site("CESGA", "Santiago de Compostela, Spain",
-          "Cloud of the Galician Supercomputing Centre, part of the EGI Federated Cloud.",
-          "bot", 765, "Intel Xeon E5-2680 v4", 1.3, "nfs", 2_500, 70_000, False, (
-              _Flavor("standard.small", 2, 4), _Flavor("standard.medium", 4, 8),
-              _Flavor("standard.large", 8, 16))),
-    _Site("IN2P3-IRES", "Strasbourg, France",
-          'OpenStack cloud of IPHC Strasbourg (CNRS/IN2P3). <script>alert("site")</script>',
-          "bot", 760, "Intel Xeon Gold 5218", 1.1, "ceph-rbd", 5_000, 95_000, False, (
-              _Flavor("standard.small", 2, 4), _Flavor("standard.medium", 4, 8),
-              _Flavor("standard.large", 8, 16), _Flavor("hpc.16core-32ram", 16, 32))),
-    _Site("CYFRONET-CLOUD", "Kraków, Poland",
-          "Cloud of ACC Cyfronet AGH, the Polish national HPC centre.",
-          "bot", 420, "AMD EPYC 7742", 0.9, "local-nvme", 150_000, 150_000, True, (
-              _Flavor("standard.medium", 4, 16), _Flavor("hpc.32core-128ram", 32, 128),
-              _Flavor("hpc.64core-256ram", 64, 256), _Flavor("gpu.a100x4", 64, 512, 4, _A100),
-              _Flavor("gpu.h100x1", 16, 192, 1, "NVIDIA H100", "on_review", 9))),
-    _Site("GWDG-CLOUD", "Göttingen, Germany",
-          "OpenStack cloud of GWDG, the computing centre of the University of Göttingen.",
-          "bot", 600, "Intel Xeon Platinum 8160", 1.0, "ceph-rbd", 7_000, 110_000, False, (
-              _Flavor("standard.small", 2, 4), _Flavor("standard.medium", 4, 8),
-              _Flavor("standard.large", 8, 32), _Flavor("standard.xlarge", 16, 64))),
-    _Site("UPV-GRyCAP", "Valencia, Spain",
-          "OpenStack cloud of the GRyCAP group at Universitat Politècnica de València.",
-          "alice", 20, "Intel Xeon Gold 6230R", 1.0, "ceph-rbd", 5_000, 90_000, False, (
-              _Flavor("standard.medium", 4, 8, status="on_review"),), status="on_review"),
-)
-# fmt: on
-
-_TAGS = (
-    ("cloud", "General-purpose cloud VM."),
-    ("hpc", "HPC flavor: dedicated cores and large memory."),
-    ("gpu", "Flavor with one or more GPUs."),
-    ("infiniband", "Nodes connected by InfiniBand."),
-    ("ceph", "Block storage backed by Ceph RBD."),
-    ("baseline", "Reference run that later results are compared with."),
-    ("preemptible", "Preemptible (spot) capacity: expect noisy numbers."),
-    ("ubuntu-22.04", "Guest OS was Ubuntu 22.04 LTS."),
-    ("rocky-9", "Guest OS was Rocky Linux 9."),
-    ("apptainer", "Run with Apptainer instead of Docker."),
-    (_HOSTILE_TAG, "Tag imported from a legacy spreadsheet; its name is kept as it was."),
-)
-
-_OSES = ("Ubuntu 22.04", "Ubuntu 20.04", "Rocky Linux 9")
-_OS_CUM_WEIGHTS = (0.55, 0.8, 1.0)
-_OS_TAGS = {"Ubuntu 22.04": "ubuntu-22.04", "Rocky Linux 9": "rocky-9"}
-
-
 class _Placement(NamedTuple):
     """An approved flavor as the result generator sees it."""
 
     id: str
-    site: _Site
-    flavor: _Flavor
+    site: Site
+    flavor: Flavor
     earliest_s: float  # first possible run, in seconds relative to ANCHOR
     owner: Uploader
     tag_odds: dict[str, tuple[tuple[str, float], ...]]  # os -> (tag id, probability)
-
-
-# A payload builder gets the placement, the run's start time, its guest OS and a
-# slowdown (1, or 3-6 for the ~1% outliers) and returns the result JSON.
-Build = Callable[[random.Random, _Placement, str, str, float], Row]
-
-
-def _noise(rng: random.Random, sigma: float) -> float:
-    """A log-normal factor around 1 (``lognormvariate`` is several times slower)."""
-    return math.exp(rng.gauss(0.0, sigma))
-
-
-def _machine(p: _Placement, os: str) -> Row:
-    return {
-        "cpu": {"count": p.flavor.cpus, "model": p.site.cpu_model},
-        "ram_gb": p.flavor.ram_gb,
-        "os": os,
-    }
-
-
-def _c_ray(rng: random.Random, p: _Placement, started: str, os: str, slowdown: float) -> Row:
-    cpus = p.flavor.cpus
-    # Amdahl's law with a 4% serial part: more cores help, less and less.
-    speedup = 1.0 / (0.04 + 0.96 / cpus)
-    render = 310.0 * p.site.cpu_factor / speedup * _noise(rng, 0.06) * slowdown
-    # Runs on one VM differ by a few percent; uniform jitter is cheap and good enough.
-    jitter = rng.random
-    runs = [round(render * (0.97 + 0.06 * jitter()), 2) for _ in range(3)]
-    return {
-        "benchmark": {
-            "name": "c-ray",
-            "version": "1.1",
-            "scene": "sphfract",
-            "resolution": "1920x1080",
-            "rays_per_pixel": 16,
-        },
-        "start_datetime": started,
-        "machine": _machine(p, os),
-        "result": {"score": sorted(runs)[1], "unit": "s", "runs": runs, "threads": cpus},
-    }
-
-
-_GPU_RESNET50_FP32 = {_T4: 95.0, _V100: 380.0, _A100: 780.0}  # images/s per GPU
-_GPU_FP16_GAIN = {_T4: 2.6, _V100: 2.4, _A100: 1.9}
-_CNN_MODELS = (("resnet50", 1.0), ("vgg16", 0.62), ("googlenet", 2.4), ("alexnet", 8.5))
-
-
-def _tf_cnn(rng: random.Random, p: _Placement, started: str, os: str, slowdown: float) -> Row:
-    gpus, gpu_model = p.flavor.gpus, p.flavor.gpu_model
-    model, model_gain = rng.choice(_CNN_MODELS)
-    precision = "fp16" if rng.random() < 0.4 else "fp32"
-    per_gpu = _GPU_RESNET50_FP32[gpu_model] * model_gain
-    if precision == "fp16":
-        per_gpu *= _GPU_FP16_GAIN[gpu_model]
-    # Data-parallel training loses about 7% per doubling of GPUs to synchronisation.
-    rate = per_gpu * gpus * 0.93 ** math.log2(gpus) * _noise(rng, 0.05) / slowdown
-    machine = _machine(p, os)
-    machine["gpu"] = {"count": gpus, "model": gpu_model, "driver": "535.129.03"}
-    return {
-        "start_datetime": started,
-        "machine": machine,
-        "training": {
-            "model": model,
-            "batch_size_per_device": 64,
-            "num_gpus": gpus,
-            "precision": precision,
-        },
-        "result": {
-            "score": round(rate, 1),
-            "unit": "images/s",
-            "per_step": [round(rate * _noise(rng, 0.03), 1) for _ in range(5)],
-        },
-    }
-
-
-# fio job kinds: (rw, share of reads, IOPS relative to pure random reads).
-_FIO_JOBS = (("randread", 1.0, 1.0), ("randwrite", 0.0, 0.45), ("randrw", 0.7, 0.75))
-
-
-def _fio_direction(rng: random.Random, iops: float, latency_ms: float) -> Row:
-    return {
-        "iops": round(iops, 1),
-        "bw_mb_s": round(iops * 4096 / 1e6, 2),
-        "latency_ms": {
-            "mean": round(latency_ms * _noise(rng, 0.03), 3),
-            "p99": round(latency_ms * rng.uniform(2.5, 6.0), 3),
-        },
-    }
-
-
-def _fio(rng: random.Random, p: _Placement, started: str, os: str, slowdown: float) -> Row:
-    rw, read_share, gain = rng.choice(_FIO_JOBS)
-    total = p.site.read_iops * gain * _noise(rng, 0.09) / slowdown
-    latency_ms = 32 / total * 1000  # Little's law at queue depth 32
-    result: Row = {"total_iops": round(total, 1)}
-    if read_share > 0:
-        result["read"] = _fio_direction(rng, total * read_share, latency_ms)
-    if read_share < 1:
-        result["write"] = _fio_direction(rng, total * (1 - read_share), latency_ms)
-    machine = _machine(p, os)
-    machine["disk"] = {"type": p.site.disk}
-    return {
-        "start_datetime": started,
-        "machine": machine,
-        "job": {"engine": "libaio", "rw": rw, "bs": "4k", "iodepth": 32, "runtime_s": 60},
-        "result": result,
-    }
-
-
-def _stream(rng: random.Random, p: _Placement, started: str, os: str, slowdown: float) -> Row:
-    cpus, peak = p.flavor.cpus, p.site.mem_peak_mb_s
-    # Each thread pulls ~9 GB/s until the VM's share of the memory channels saturates.
-    triad = peak * (1 - math.exp(-9_000 * cpus / peak)) * _noise(rng, 0.05) / slowdown
-    return {
-        "start_datetime": started,
-        "machine": _machine(p, os),
-        "config": {"array_size": 80_000_000, "ntimes": 10, "threads": cpus},
-        "result": {
-            "copy": round(triad * 0.89 * _noise(rng, 0.01), 1),
-            "scale": round(triad * 0.88 * _noise(rng, 0.01), 1),
-            "add": round(triad * _noise(rng, 0.01), 1),
-            "triad": round(triad, 1),
-        },
-        "validation": "Solution Validates",
-    }
-
-
-def _free_form_payloads() -> list[Row]:
-    """What people upload to a benchmark without a schema: anything, including markup."""
-    return [
-        {
-            "hostname": "vm-bench-0142",
-            "kernel": "5.15.0-91-generic",
-            "uptime_s": 86_400,
-            "loadavg": [0.12, 0.3, 0.25],
-        },
-        {
-            "probe": "ping",
-            "target": "perfsonar.egi.example.org",
-            "packets": 100,
-            "lost": 0,
-            "rtt_ms": {"min": 11.2, "avg": 12.8, "max": 19.4},
-        },
-        {
-            "tool": "dd",
-            "cmd": "dd if=/dev/zero of=/tmp/x bs=1M count=1024 oflag=direct",
-            "MB/s": 412.5,
-            "time (s)": 2.6,
-        },
-        {"notes": "First try with the new image; numbers look low.", "score": 17.3, "ok": True},
-        {"<img src=x onerror=alert(1)>": "<script>alert('xss')</script>", "score": 1},
-        {"matrix_size": 4096, "gflops": 812.4, "precision": "double", "blas": "OpenBLAS 0.3.21"},
-        {
-            "cuda_visible": False,
-            "python": "3.11.6",
-            "packages": {"numpy": "1.26.4", "torch": "2.2.1"},
-        },
-        {"runs": [{"n": 1, "t": 3.2}, {"n": 2, "t": 3.1}], "median_t": 3.15, "unit": "s"},
-    ]
-
-
-class _Benchmark(NamedTuple):
-    image: str
-    tag: str
-    description: str
-    schema: Callable[[], Row]
-    owner: str
-    added_days_ago: int
-    build: Build | None  # None: the free-form benchmark, or a pending one (no results)
-    gpu_only: bool = False
-    status: str = "approved"
-
-
-# The flagship comes first: ``size`` counts its results.
-# fmt: off
-_BENCHMARKS = (
-    _Benchmark("thechristophe/openbench-c-ray", "1.1",
-               "c-ray CPU ray tracing of the sphfract scene at 1920x1080. The score is the "
-               "median render time in seconds: lower is better.",
-               seed_schemas.c_ray, "bot", 735, _c_ray),
-    _Benchmark("deephdc/deep-oc-benchmarks_cnn", "1.4.0-gpu",
-               "tf_cnn_benchmarks training of ResNet-50, VGG16, GoogLeNet or AlexNet on "
-               "synthetic ImageNet data. The score is images per second: higher is better.",
-               seed_schemas.tf_cnn, "ifca", 700, _tf_cnn, gpu_only=True),
-    _Benchmark("ljishen/fio", "3.36",
-               "fio 4k random reads/writes at queue depth 32 on the root volume. IOPS and "
-               "MB/s: higher is better; latency in ms: lower is better.",
-               seed_schemas.fio, "cesnet", 690, _fio),
-    _Benchmark("eoscperf/stream", "5.10",
-               "STREAM memory bandwidth (copy, scale, add, triad) in MB/s with one OpenMP "
-               "thread per vCPU: higher is better.",
-               seed_schemas.stream, "bot", 365, _stream),
-    _Benchmark("eoscperf/adhoc-probe", "0.3",
-               "Ad-hoc probes whose output has no fixed format (no schema); compare with care.",
-               seed_schemas.anything, "infn", 200, None),
-    _Benchmark("networkstatic/iperf3", "3.16",
-               "iperf3 TCP throughput between two VMs of the same site in Gbit/s: higher is "
-               "better.", seed_schemas.iperf3, "alice", 12, None, status="on_review"),
-    _Benchmark("severalnines/sysbench", "1.0.20",
-               "sysbench CPU prime-number test in events per second: higher is better.",
-               seed_schemas.sysbench_cpu, "infn", 5, None, status="on_review"),
-)
-# fmt: on
-
-#: The container images the sandbox's registry holds: the seeded benchmarks' and the
-#: ones the real service's benchmarks use.
-KNOWN_IMAGES = frozenset(
-    {f"{b.image}:{b.tag}" for b in _BENCHMARKS}
-    | {
-        "thechristophe/openbench-c-ray:latest",
-        "perfbench/openbench-c-ray:v1",
-        "deephdc/deep-oc-benchmarks_cnn:benchmark",
-    }
-)
 
 
 def _new_id(rng: random.Random) -> str:
@@ -399,12 +99,12 @@ def _days_ago(rng: random.Random, days: int) -> datetime:
 
 
 def _tag_odds(
-    site: _Site,
-    flavor: _Flavor,
+    site: Site,
+    flavor: Flavor,
     tag_ids: dict[str, str],
 ) -> dict[str, tuple[tuple[str, float], ...]]:
     """For each guest OS, the tags a result on this flavor gets and how likely each is."""
-    odds = [("baseline", 0.04), ("preemptible", 0.04), ("apptainer", 0.04), (_HOSTILE_TAG, 0.01)]
+    odds = [("baseline", 0.04), ("preemptible", 0.04), ("apptainer", 0.04), (HOSTILE_TAG, 0.01)]
     if flavor.gpus:
         odds.append(("gpu", 0.8))
     elif flavor.name.startswith("hpc."):
@@ -416,8 +116,8 @@ def _tag_odds(
     if site.disk == "ceph-rbd":
         odds.append(("ceph", 0.2))
     return {
-        os: tuple((tag_ids[name], p) for name, p in [*odds, (_OS_TAGS.get(os, ""), 0.6)] if name)
-        for os in _OSES
+        os: tuple((tag_ids[name], p) for name, p in [*odds, (OS_TAGS.get(os, ""), 0.6)] if name)
+        for os in OSES
     }
 
 
@@ -436,7 +136,7 @@ def _results(
     latest_s = -2.0 * _DAY  # leaves room for the upload delay before ANCHOR
     alice, bot = uploaders["alice"], uploaders["bot"]
     uniform = rng.random  # bound once: this loop runs ~10^5 times
-    oses = rng.choices(_OSES, cum_weights=_OS_CUM_WEIGHTS, k=count)
+    oses = rng.choices(OSES, cum_weights=OS_CUM_WEIGHTS, k=count)
     for i, p in enumerate(rng.choices(placements, k=count)):
         start = max(earliest_s, p.earliest_s)
         executed = ANCHOR + timedelta(seconds=int(start + (latest_s - start) * uniform()))
@@ -453,34 +153,13 @@ def _results(
                 "benchmark_id": benchmark_id,
                 "flavor_id": p.id,
                 "tag_ids": [tag for tag, odds in p.tag_odds[os] if uniform() < odds][:3],
-                "json": build(rng, p, executed.isoformat(), os, slowdown),
+                "json": build(rng, p.site, p.flavor, executed.isoformat(), os, slowdown),
                 "execution_datetime": executed,
                 "upload_datetime": executed + timedelta(seconds=int(120 + 36 * 3600 * uniform())),
                 "uploader": uploader,
             }
         )
     return rows, outliers
-
-
-_CLAIMS = (  # (claimant key, status, message)
-    (
-        "alice",
-        "on_review",
-        "Several times slower than the other runs run on this flavor: probably a noisy neighbour.",
-    ),
-    (
-        "cesnet",
-        "on_review",
-        'The note imported with this result read <b>bold</b> & <script>alert("claim")</script>; '
-        "it is not one of our runs.",
-    ),
-    ("infn", "on_review", "Uploaded twice by our CI pipeline; this copy is a duplicate."),
-    (
-        "bot",
-        "approved",
-        "Wrong flavor recorded: the job ran on a larger flavor than the one uploaded.",
-    ),
-)
 
 
 def generate(size: int = 400, *, seed: int = 20241122) -> SeedData:
@@ -498,7 +177,7 @@ def generate(size: int = 400, *, seed: int = 20241122) -> SeedData:
     tags = [
         {"id": _new_id(rng), "name": name, "description": description,
          "upload_datetime": _days_ago(rng, 750)}
-        for name, description in _TAGS
+        for name, description in TAGS
     ]  # fmt: skip
     tag_ids = {tag["name"]: tag["id"] for tag in tags}
     sites, flavors, placements = _sites_and_flavors(rng, uploaders, tag_ids)
@@ -507,14 +186,14 @@ def generate(size: int = 400, *, seed: int = 20241122) -> SeedData:
          "url": f"https://hub.docker.com/r/{b.image}", "description": b.description,
          "json_schema": b.schema(), "upload_datetime": _days_ago(rng, b.added_days_ago),
          "status": b.status, "uploader": uploaders[b.owner]}
-        for b in _BENCHMARKS
+        for b in BENCHMARKS
     ]  # fmt: skip
 
     # Results come after the whole catalogue so that its ids do not depend on ``size``.
     results: list[Row] = []
     outliers: list[Row] = []
-    with collector_paused():
-        for index, (b, row) in enumerate(zip(_BENCHMARKS, benchmarks, strict=True)):
+    with _collector_paused():
+        for index, (b, row) in enumerate(zip(BENCHMARKS, benchmarks, strict=True)):
             if b.status != "approved":
                 continue  # pending benchmarks cannot have results yet
             build, count = _plan(b, size if index == 0 else max(60, size // 10))
@@ -533,7 +212,7 @@ def generate(size: int = 400, *, seed: int = 20241122) -> SeedData:
 def _users(rng: random.Random) -> tuple[list[Row], dict[str, Uploader]]:
     """The registered users, and their ``(sub, iss)`` by key (``alice``, ``bot``...)."""
     accounts = [(i.key, i.sub, i.email, 900) for i in DEMO_IDENTITIES if i.registered]
-    accounts += [(key, *account) for key, account in _UPLOADERS.items()]
+    accounts += [(key, *account) for key, account in UPLOADERS.items()]
     users = [
         {"sub": sub, "iss": DEMO_ISSUER, "email": email,
          "registration_datetime": _days_ago(rng, days)}
@@ -549,7 +228,7 @@ def _sites_and_flavors(
     sites: list[Row] = []
     flavors: list[Row] = []
     placements: list[_Placement] = []
-    for site in _SITES:
+    for site in SITES:
         site_row = {
             "id": _new_id(rng), "name": site.name, "address": site.address,
             "description": site.description,
@@ -582,12 +261,12 @@ def _sites_and_flavors(
     return sites, flavors, placements
 
 
-def _plan(b: _Benchmark, count: int) -> tuple[Build, int]:
+def _plan(b: Benchmark, count: int) -> tuple[Build, int]:
     """How to build one benchmark's result JSON, and how many results to make."""
     if b.build is not None:
         return b.build, count
     # The free-form benchmark gets each of its payloads once, hostile one included.
-    payloads = _free_form_payloads()
+    payloads = free_form_payloads()
     handout = iter(payloads)
     return (lambda *_: next(handout)), len(payloads)
 
@@ -600,13 +279,13 @@ def _claims(
     Alice's own results are left alone so that her "my results" stays visible.
     """
     alice = uploaders["alice"]
-    targets = [r for r in outliers if r["uploader"] != alice][: len(_CLAIMS)]
-    while len(targets) < len(_CLAIMS):
+    targets = [r for r in outliers if r["uploader"] != alice][: len(CLAIMS)]
+    while len(targets) < len(CLAIMS):
         candidate = rng.choice(results)
         if candidate["uploader"] != alice and candidate not in targets:
             targets.append(candidate)
     claims = []
-    for (claimant, status, message), result in zip(_CLAIMS, targets, strict=True):
+    for (claimant, status, message), result in zip(CLAIMS, targets, strict=True):
         since_upload = (ANCHOR - result["upload_datetime"]).total_seconds()
         claims.append(
             {
@@ -620,3 +299,21 @@ def _claims(
             }
         )
     return claims
+
+
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """No cyclic garbage collection while results are made.
+
+    A large seed makes hundreds of thousands of small dicts without reference cycles,
+    which the collector would rescan again and again: a third of the time or more.
+    Another thread switching it meanwhile costs at most some speed, never memory
+    for good: whoever found it running turns it back on.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()

@@ -57,6 +57,35 @@ def _ram_gb() -> Schema:
     }
 
 
+def _gpu() -> Schema:
+    return {
+        "type": "object",
+        "required": ["count", "model"],
+        "properties": {
+            "count": {"type": "integer", "minimum": 1},
+            "model": {"enum": list(GPU_MODELS), "suggestToUser": True},
+            "driver": {"type": "string"},
+        },
+    }
+
+
+def _disk() -> Schema:
+    return {
+        "type": "object",
+        "required": ["type"],
+        "properties": {"type": {"enum": list(DISK_TYPES), "suggestToUser": True}},
+    }
+
+
+def _machine(*, suggest_cpu: bool = False, **parts: Schema) -> Schema:
+    """The VM a benchmark ran on: its vCPUs and memory, and the `parts` it also reports."""
+    return {
+        "type": "object",
+        "required": ["cpu", "ram_gb", *parts],
+        "properties": {"cpu": _cpu(suggest=suggest_cpu), "ram_gb": _ram_gb(), **parts},
+    }
+
+
 def anything() -> Schema:
     """The empty schema: any JSON is a valid result (free-form benchmarks)."""
     return {}
@@ -115,11 +144,7 @@ def c_ray() -> Schema:
         },
         "$defs": {
             "seconds": {"type": "number", "exclusiveMinimum": 0, "unit": "s"},
-            "hardware": {
-                "type": "object",
-                "required": ["cpu", "ram_gb"],
-                "properties": {"cpu": _cpu(suggest=True), "ram_gb": _ram_gb()},
-            },
+            "hardware": _machine(suggest_cpu=True),
         },
     }
 
@@ -141,23 +166,7 @@ def tf_cnn() -> Schema:
         },
         "properties": {
             "start_datetime": _start_datetime(),
-            "machine": {
-                "type": "object",
-                "required": ["cpu", "ram_gb", "gpu"],
-                "properties": {
-                    "cpu": _cpu(),
-                    "ram_gb": _ram_gb(),
-                    "gpu": {
-                        "type": "object",
-                        "required": ["count", "model"],
-                        "properties": {
-                            "count": {"type": "integer", "minimum": 1},
-                            "model": {"enum": list(GPU_MODELS), "suggestToUser": True},
-                            "driver": {"type": "string"},
-                        },
-                    },
-                },
-            },
+            "machine": _machine(gpu=_gpu()),
             "training": {
                 "type": "object",
                 "required": ["model", "batch_size_per_device", "num_gpus", "precision"],
@@ -196,6 +205,30 @@ def tf_cnn() -> Schema:
     }
 
 
+def _io_direction() -> Schema:
+    """What fio reports for reads or for writes: IOPS, bandwidth and latency."""
+    return {
+        "type": "object",
+        "required": ["iops", "bw_mb_s", "latency_ms"],
+        "properties": {
+            "iops": {"type": "number", "minimum": 0, "unit": "IOPS"},
+            "bw_mb_s": {
+                "type": "number",
+                "minimum": 0,
+                "description": "Bandwidth in MB/s (higher is better).",
+            },
+            "latency_ms": {
+                "type": "object",
+                "required": ["mean", "p99"],
+                "properties": {
+                    "mean": {"type": "number", "minimum": 0, "unit": "ms"},
+                    "p99": {"type": "number", "minimum": 0, "unit": "ms"},
+                },
+            },
+        },
+    }
+
+
 def fio() -> Schema:
     """fio random block I/O (2019-09): IOPS and MB/s higher, latency lower is better."""
     return {
@@ -205,21 +238,7 @@ def fio() -> Schema:
         "required": ["start_datetime", "machine", "job", "result"],
         "properties": {
             "start_datetime": _start_datetime(),
-            "machine": {
-                "type": "object",
-                "required": ["cpu", "ram_gb", "disk"],
-                "properties": {
-                    "cpu": _cpu(),
-                    "ram_gb": _ram_gb(),
-                    "disk": {
-                        "type": "object",
-                        "required": ["type"],
-                        "properties": {
-                            "type": {"enum": list(DISK_TYPES), "suggestToUser": True},
-                        },
-                    },
-                },
-            },
+            "machine": _machine(disk=_disk()),
             "job": {
                 "type": "object",
                 "required": ["engine", "rw", "bs", "iodepth", "runtime_s"],
@@ -250,26 +269,7 @@ def fio() -> Schema:
             },
         },
         "$defs": {
-            "direction": {
-                "type": "object",
-                "required": ["iops", "bw_mb_s", "latency_ms"],
-                "properties": {
-                    "iops": {"type": "number", "minimum": 0, "unit": "IOPS"},
-                    "bw_mb_s": {
-                        "type": "number",
-                        "minimum": 0,
-                        "description": "Bandwidth in MB/s (higher is better).",
-                    },
-                    "latency_ms": {
-                        "type": "object",
-                        "required": ["mean", "p99"],
-                        "properties": {
-                            "mean": {"type": "number", "minimum": 0, "unit": "ms"},
-                            "p99": {"type": "number", "minimum": 0, "unit": "ms"},
-                        },
-                    },
-                },
-            },
+            "direction": _io_direction(),
         },
     }
 
@@ -283,11 +283,7 @@ def stream() -> Schema:
         "required": ["start_datetime", "machine", "config", "result", "validation"],
         "properties": {
             "start_datetime": _start_datetime(),
-            "machine": {
-                "type": "object",
-                "required": ["cpu", "ram_gb"],
-                "properties": {"cpu": _cpu(), "ram_gb": _ram_gb()},
-            },
+            "machine": _machine(),
             "config": {
                 "type": "object",
                 "required": ["array_size", "ntimes", "threads"],

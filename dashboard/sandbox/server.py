@@ -1,9 +1,10 @@
-"""The sandbox's HTTP layer: tornado handlers, routing, auth checks and the access log.
+"""The sandbox's HTTP layer: the tornado application, its routing and the access log.
 
-Route functions (in the ``handlers_*`` modules) receive a `Call` and return a
-`Reply`; they raise `errors.ApiError` for error answers. Every request first waits
-the configured simulated latency (``await asyncio.sleep``, so concurrent requests
-overlap as they would over a network).
+Each API path is one `ApiHandler` dispatching its methods to the route functions of
+the ``handlers_*`` modules (through `dashboard.sandbox.calls`), and writing their
+`Reply` or `errors.ApiError` out. Every request first waits the configured simulated
+latency (``await asyncio.sleep``, so concurrent requests overlap as they would over a
+network).
 """
 
 from __future__ import annotations
@@ -11,143 +12,24 @@ from __future__ import annotations
 import asyncio
 import logging
 import re
-import sqlite3
-from collections.abc import Awaitable, Callable, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Mapping
 from http import HTTPStatus
 from typing import Any
 
 import tornado.web
 
-from dashboard.sandbox import errors, params
-from dashboard.sandbox.auth import Authenticator, Principal, bearer_token
-from dashboard.sandbox.query import ListCache, Sql
-from dashboard.sandbox.render import Renderer
-from dashboard.sandbox.store import Store
+from dashboard.sandbox import errors, handlers_catalog, handlers_results, handlers_users
+from dashboard.sandbox.calls import ApiContext, Call, Route, Routes
 
 log = logging.getLogger(__name__)
 access_log = logging.getLogger("dashboard.sandbox.access")
 
 BASE_PATH = "/api/v1"
-#: A path segment holding an id; `ApiHandler` checks it like Flask's uuid converter.
-ID = r"([^/:]+)"
+#: What a `calls.ID` path segment must be, as Flask's uuid converter would have it.
 _UUID_SEGMENT = re.compile(
     r"^[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}$"
 )
 _METHODS = ("GET", "HEAD", "POST", "PUT", "DELETE", "PATCH", "OPTIONS")
-
-
-@dataclass
-class ApiContext:
-    """Everything route functions share: the store, its caches, the authenticator."""
-
-    store: Store
-    auth: Authenticator
-    latency_seconds: float = 0.0
-    #: ``image:tag`` of the container images the sandbox's (offline) registry holds.
-    known_images: frozenset[str] = frozenset()
-    lists: ListCache = field(init=False)
-    render: Renderer = field(init=False)
-    #: Compiled result validators, by the benchmark schema's text (an edit makes a new key).
-    validators: dict[str, Any] = field(default_factory=dict)
-
-    def __post_init__(self) -> None:
-        self.lists = ListCache(self.store)
-        self.render = Renderer(self.store)
-
-
-@dataclass(frozen=True)
-class Reply:
-    """A successful answer: its status and JSON body (None for an empty body)."""
-
-    status: int
-    body: bytes | None = None
-
-
-def ok(text: str) -> Reply:
-    """200 with a JSON body."""
-    return Reply(200, text.encode())
-
-
-def created(text: str) -> Reply:
-    """201 with the created item."""
-    return Reply(201, text.encode())
-
-
-NO_CONTENT = Reply(204)
-
-
-class Call:
-    """One request as a route function sees it: ids, arguments, body and caller."""
-
-    def __init__(self, ctx: ApiContext, handler: tornado.web.RequestHandler, path_args: tuple):
-        self.ctx = ctx
-        self.store = ctx.store
-        self.render = ctx.render
-        self._handler = handler
-        self._path_args = path_args
-        self._principal: Principal | None = None
-
-    def path_id(self, index: int = 0) -> str:
-        """The id in the path, lower-cased (`ApiHandler` already refused malformed ones)."""
-        return self._path_args[index].lower()
-
-    def query(self, spec: Mapping[str, params.Field]) -> dict[str, Any]:
-        """The validated query arguments."""
-        return params.parse_query(self._handler.request.query_arguments, spec)
-
-    def body(self, spec: Mapping[str, params.Field] | None) -> dict[str, Any]:
-        """The validated JSON body (``spec=None``: any JSON object)."""
-        return params.parse_body(self._handler.request.body, spec)
-
-    async def principal(self) -> Principal:
-        """The authenticated caller; 401 without a valid bearer token."""
-        if self._principal is None:
-            token = bearer_token(self._handler.request.headers.get("Authorization"))
-            principal = await self.ctx.auth.identify(token)
-            if principal is None:
-                raise errors.unauthenticated(
-                    "The access token is not valid", "It may have expired: sign in again"
-                )
-            self._principal = principal
-        return self._principal
-
-    async def user(self) -> sqlite3.Row:
-        """The caller's registered user; 403 (shape 3) when the caller is not registered."""
-        principal = await self.principal()
-        row = self.store.user(*principal.key)
-        if row is None:
-            raise errors.forbidden(
-                "User not registered: accept the terms of use with POST /users:register",
-                "Evaluation of: is_registered",
-            )
-        return row
-
-    async def admin(self) -> sqlite3.Row:
-        """The caller's user if an administrator (entitled and registered); else 403."""
-        principal = await self.principal()
-        row = self.store.user(*principal.key)
-        if row is None or not principal.entitled_admin:
-            raise errors.forbidden("Administrator rights are needed", "Evaluation of: is_admin")
-        return row
-
-    async def self_user(self) -> sqlite3.Row:
-        """For ``/users/self...``: the caller's user, 404 when not registered."""
-        principal = await self.principal()
-        row = self.store.user(*principal.key)
-        if row is None:
-            raise errors.not_found("User not registered")
-        return row
-
-    def page(
-        self, query: Sql, args: Mapping[str, Any], render: Callable[[Any], list[str]]
-    ) -> Reply:
-        """A list answer: the page `args` asks for, of the keys `query` selects."""
-        return Reply(200, self.ctx.lists.page(query, args["page"], args["per_page"], render))
-
-
-Route = Callable[[Call], Awaitable[Reply]]
-Routes = list[tuple[str, dict[str, Route]]]
 
 
 class ApiHandler(tornado.web.RequestHandler):
@@ -244,9 +126,6 @@ def log_request(handler: tornado.web.RequestHandler) -> None:
 
 def make_app(ctx: ApiContext) -> tornado.web.Application:
     """The tornado application answering the API under ``/api/v1``."""
-    # Imported here: the route modules build on this module's `Call` and `Reply`.
-    from dashboard.sandbox import handlers_catalog, handlers_results, handlers_users
-
     routes: Routes = [
         *handlers_catalog.ROUTES,
         *handlers_results.ROUTES,

@@ -118,10 +118,8 @@ class Duplicate(Exception):
     """A write would break a uniqueness rule (same site name, image and tag, ...)."""
 
 
-def iso_utc(value: dt.datetime | str) -> str:
+def iso_utc(value: dt.datetime) -> str:
     """A datetime as the API shows it: converted to UTC, offset dropped."""
-    if isinstance(value, str):
-        value = dt.datetime.fromisoformat(value)
     if value.tzinfo is dt.UTC:  # the common case, and a hot path when loading a seed
         return value.isoformat()[:-6]
     if value.tzinfo is not None:
