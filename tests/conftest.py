@@ -5,6 +5,9 @@ seed). Tests share it, so a test that changes data creates the objects it change
 and never relies on counts staying put. ``fresh_sandbox`` starts isolated servers
 for tests that need options (latency, size, auth mode) or a clean state.
 ``fault_proxy`` puts a :class:`faultproxy.FaultProxy` in front of one, to lose answers.
+``anonymous_client`` and ``explorer`` read the shared sandbox as the dashboard does.
+Panel's state is reset after every test of every tier, so no test sees another's
+documents or caches.
 
 The benchmarks tests submit use container images under ``example/``: every sandbox of
 the test run (and of the processes it starts) knows them, as a registry knows pushed
@@ -17,14 +20,26 @@ import os
 from collections.abc import Callable, Iterator
 
 import httpx
+import panel as pn
 import pytest
 from faultproxy import FaultProxy  # tests/faultproxy.py, beside this file
+from helpers import flagship, until
 
+from dashboard.api import PerfClient
 from dashboard.sandbox import IMAGES_ENV, SandboxConfig, SandboxServer
 from dashboard.sandbox.identities import identity_by_key
+from dashboard.state.explorer import ExplorerState
 
 TEST_IMAGES = "example/*"
 os.environ[IMAGES_ENV] = TEST_IMAGES
+
+
+@pytest.fixture(autouse=True)
+def panel_state():
+    yield
+    pn.state.kill_all_servers()
+    pn.state.reset()
+    pn.state.clear_caches()
 
 
 @pytest.fixture(scope="session")
@@ -105,3 +120,20 @@ def fault_proxy() -> Iterator[Callable[[str], FaultProxy]]:
     yield start
     for proxy in proxies:
         proxy.stop()
+
+
+@pytest.fixture
+async def anonymous_client(sandbox_url: str):
+    """A PerfClient on the shared sandbox, signed in as nobody."""
+    async with PerfClient(sandbox_url) as client:
+        yield client
+
+
+@pytest.fixture
+async def explorer(anonymous_client: PerfClient):
+    """The explorer's state on the shared sandbox, every result of the flagship loaded."""
+    state = ExplorerState(client=anonymous_client)
+    await state.start()
+    chosen = state.benchmark_id = (await flagship(anonymous_client)).id
+    await until(lambda: set(state.population["benchmark_id"]) == {chosen} and not state.loading)
+    return state

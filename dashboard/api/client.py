@@ -163,10 +163,16 @@ class PerfClient:
         """
         described = f"{method} {path}"
         if self.closed:  # e.g. work that outlived its session
-            raise ConnectionFailed(
-                "This session's connection to the performance service is closed", request=described
+            raise self._closed_error(described)
+        try:
+            response = await self._answer(
+                method, path, encode_params(params or {}), json, described
             )
-        response = await self._answer(method, path, encode_params(params or {}), json, described)
+        except RuntimeError:
+            # the session ended (and closed the pool) while this request waited for it
+            if self.closed:
+                raise self._closed_error(described) from None
+            raise
         # Decoding a page of results makes tens of thousands of objects in one go;
         # the collector pauses for that burst only, never across an await.
         with collector_paused():
@@ -219,6 +225,12 @@ class PerfClient:
                 await self._pause(attempt, described, f"HTTP {response.status_code}")
                 continue
             return response
+
+    @staticmethod
+    def _closed_error(described: str) -> ConnectionFailed:
+        return ConnectionFailed(
+            "This session's connection to the performance service is closed", request=described
+        )
 
     def watch_health(self, callback: HealthCallback) -> None:
         """Call ``callback(how, message)`` after every request: ``"answered"`` (the service

@@ -145,6 +145,7 @@ class LatestResults(SessionView):
                 "Uploaded (UTC)": DateFormatter(format="%Y-%m-%d %H:%M"),
             },
             loading=state.param.loading,
+            css_classes=["latest-table"],
         )
         self._alert = alert(state.param.problem, "danger")
         self._layout = pn.Column(self._heading, self._alert, self._table)
@@ -175,7 +176,9 @@ class AppShell(SessionView):
             tabs.insert(0, ("Contribute", self.contribute))
         if self.explorer is not None:
             tabs.insert(0, ("Explore", self.explorer))
-        self.tabs = pn.Tabs(*tabs, dynamic=False, sizing_mode="stretch_width")
+        self.tabs = pn.Tabs(
+            *tabs, dynamic=False, sizing_mode="stretch_width", css_classes=["main-tabs"]
+        )
         self.admin_view = None  # built for administrators only, dropped when that changes
         self._admin_tab: pn.Column | None = None
         self._admin_for: tuple | None = None

@@ -10,6 +10,7 @@ import uuid
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from helpers import flagship
 
 from dashboard.api import (
     Benchmark,
@@ -29,13 +30,6 @@ from dashboard.sandbox.identities import identity_by_key
 
 def unique(word: str) -> str:
     return f"{word}-{uuid.uuid4().hex[:8]}"
-
-
-async def flagship(client) -> Benchmark:
-    """The benchmark with the most results."""
-    benchmarks = await client.benchmarks.all()
-    counts = [(await client.results.list(benchmark_id=b.id, per_page=1)).total for b in benchmarks]
-    return benchmarks[counts.index(max(counts))]
 
 
 async def test_public_lists_pages_and_items(make_client):

@@ -15,6 +15,7 @@ from datetime import UTC, datetime
 
 import httpx
 import pytest
+from helpers import new_result
 
 from dashboard.api import (
     ConnectionFailed,
@@ -61,15 +62,6 @@ def closed_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return probe.getsockname()[1]  # closed again when the block ends
-
-
-def new_result(client: PerfClient):
-    return client.results.create(
-        {"score": 1},
-        benchmark="b" * 8,
-        flavor="f" * 8,
-        execution_datetime=datetime(2024, 1, 1, tzinfo=UTC),
-    )
 
 
 @pytest.mark.parametrize(
@@ -320,3 +312,18 @@ async def test_an_item_this_client_cannot_read_is_a_malformed_response(body):
     async with PerfClient("http://api.test/api/v1", transport=transport) as client:
         with pytest.raises(MalformedResponse, match="GET /sites/x with data this client cannot"):
             await client.sites.get("x")
+
+
+async def test_a_read_under_way_when_the_session_closes_its_client_ends_in_an_api_error(
+    fresh_sandbox,
+):
+    """The page closed while a slow list was loading: the work ends with the client's
+    own error (which every state turns into words), not httpx's RuntimeError (which
+    escaped as a task exception no one retrieved)."""
+    server = fresh_sandbox(latency_ms=500, size=20)
+    client = PerfClient(server.url)
+    loading = asyncio.create_task(client.benchmarks.all())
+    await asyncio.sleep(0.1)  # the request is out, its answer not yet in
+    await client.aclose()
+    with pytest.raises(ConnectionFailed, match="connection to the performance service is closed"):
+        await loading

@@ -12,10 +12,9 @@ import logging
 import random
 
 import pytest
+from helpers import new_result
 
 from dashboard.api import ConnectionLost, PerfClient
-
-from .test_faults import new_result
 
 WORKERS = 20
 GETS_EACH = 15  # 300 GETs in all

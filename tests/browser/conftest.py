@@ -5,16 +5,12 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-import time
 from pathlib import Path
 
-import httpx
 import pytest
+from helpers import CHROMIUM, CHROMIUM_ARGS, wait_for_http
 
 from dashboard.cli import free_port
-
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
 
 
 @pytest.fixture(scope="module")
@@ -73,25 +69,11 @@ def page(browser, request, tmp_path_factory):
     if getattr(request.node, "failed_call", False):
         shot = tmp_path_factory.mktemp("screenshots") / f"{request.node.name}.png"
         page.screenshot(path=shot, full_page=True)
-        cells = page.locator(".tabulator-cell").all_inner_texts()
+        cells = page.get_by_role("gridcell").all_inner_texts()
         request.node.add_report_section(
             "teardown", "browser", f"screenshot: {shot}\nurl: {page.url}\ncells: {cells[:80]}"
         )
     context.close()
-
-
-def wait_for_http(url: str, process: subprocess.Popen, timeout: float = 90) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"the server exited with {process.returncode}")
-        try:
-            if httpx.get(url, timeout=5).status_code < 500:
-                return
-        except httpx.TransportError:
-            pass
-        time.sleep(0.25)
-    raise RuntimeError(f"{url} did not answer within {timeout} s")
 
 
 @pytest.fixture(scope="session")

@@ -9,13 +9,11 @@ import os
 import subprocess
 import sys
 
+from helpers import serve, wait_for_http
 from playwright.sync_api import expect
 
 from dashboard.cli import free_port
 from dashboard.sandbox.identities import identity_by_key
-
-from .conftest import wait_for_http
-from .test_shell_browser import serve
 
 CLI = [sys.executable, "-m", "dashboard"]
 
@@ -47,7 +45,7 @@ def test_a_personal_dashboard_signs_in_with_a_token_from_oidc_agent(browser, san
         expect(page.get_by_text("Signed in as alice@example.org (registered user)")).to_be_visible(
             timeout=30_000
         )
-        expect(page.locator(".bk-input-group", has_text="Demo identity")).to_have_count(0)
+        expect(page.get_by_label("Demo identity")).to_have_count(0)
         html = page.content()
         page.context.close()
     finally:

@@ -6,27 +6,29 @@ import json
 import re
 
 import httpx
+from helpers import (
+    LOADED,
+    api_url_of,
+    cell,
+    choose_identity,
+    explore_table,
+    result_rows,
+    tab,
+    widget,
+)
 from playwright.sync_api import expect
-
-from .test_explore_browser import api_url_of, explore_table, widget
-
-
-def choose_identity(page, label: str) -> None:
-    page.locator(".bk-input-group", has_text="Demo identity").locator("select").select_option(
-        label=label
-    )
 
 
 def select(page, label: str, option: str) -> None:
-    chooser = widget(page, label).locator("select:visible")
-    chooser.select_option(label=chooser.locator("option", has_text=option).first.inner_text())
+    chooser = widget(page, label)
+    chooser.select_option(label=chooser.get_by_role("option", name=option).first.inner_text())
 
 
 def test_register_upload_with_a_new_tag_find_it_and_report_another_result(
     page, dashboard_url, tmp_path
 ):
     page.goto(dashboard_url)
-    expect(page.get_by_text(re.compile(r"\d+ of \d+ results match"))).to_be_visible(timeout=30_000)
+    expect(page.get_by_text(LOADED)).to_be_visible(timeout=30_000)
     api = api_url_of(page)
 
     # Bob is signed in but not registered: the terms first, an explicit yes, then Register.
@@ -49,14 +51,14 @@ def test_register_upload_with_a_new_tag_find_it_and_report_another_result(
     # Upload a valid result (a seeded one with another score) with a tag made on the spot.
     sample = httpx.get(f"{api}/results", params={"per_page": 1}).json()["items"][0]
     document = {**sample["json"], "result": {**sample["json"]["result"], "score": 9876.5}}
-    page.locator(".bk-tab", has_text="Contribute").click()
+    tab(page, "Contribute").click()
     benchmark = sample["benchmark"]
     select(page, "Benchmark", f"{benchmark['docker_image']}:{benchmark['docker_tag']}")
     select(page, "Site", sample["site"]["name"])
-    expect(widget(page, "Flavor").locator("select:visible option")).not_to_have_count(1)
+    expect(widget(page, "Flavor").get_by_role("option")).not_to_have_count(1)
     select(page, "Flavor", sample["flavor"]["name"])
     page.get_by_text("Not listed? Add a site, a flavor or a tag").click()
-    widget(page, "Name").locator("input:visible").fill("bob-browser-run")
+    widget(page, "Name").fill("bob-browser-run")
     page.get_by_role("button", name="New tag").click()
     expect(page.get_by_text("Tag bob-browser-run created and chosen.")).to_be_visible(
         timeout=10_000
@@ -78,27 +80,25 @@ def test_register_upload_with_a_new_tag_find_it_and_report_another_result(
     expect(only).to_be_visible(timeout=30_000)
     table = explore_table(page)
     table.scroll_into_view_if_needed()  # Tabulator draws its rows once it is in view
-    expect(table.locator(".tabulator-cell[tabulator-field=tags]")).to_have_text(["bob-browser-run"])
+    rows = result_rows(table)
+    expect(rows).to_have_count(1)
+    expect(cell(table, rows.first, "Tags")).to_have_text("bob-browser-run")
     expect(table).to_contain_text("9,876.5")
     page.get_by_role("button", name="Show every result").click()  # the rest is one click away
     expect(page.get_by_text(re.compile(r"^(\d+) of \1 results match$"))).to_be_visible()
 
     # Report another result: it is hidden at once, and the API no longer lists it.
     page.goto(dashboard_url)
-    expect(page.get_by_text(re.compile(r"\d+ of \d+ results match"))).to_be_visible(timeout=30_000)
+    expect(page.get_by_text(LOADED)).to_be_visible(timeout=30_000)
     choose_identity(page, "Bob Scientist (demo user, not yet registered)")
     expect(page.get_by_text("(registered user)")).to_be_visible(timeout=15_000)
     before = httpx.get(f"{api}/results", params={"per_page": 1}).json()["total"]
     count = page.get_by_text(re.compile(r"^\d+ of \d+ results match"))
     expect(count).to_have_text(f"{before} of {before} results match")
-    row = (
-        explore_table(page)
-        .locator(".tabulator-row")
-        .filter(has=page.locator("[tabulator-field=site]"))
-    )
-    row.first.locator("input[type=checkbox]").check()
+    row = result_rows(explore_table(page))
+    row.first.get_by_role("checkbox").check()
     page.get_by_text("Report a suspicious result").click()
-    widget(page, "What is wrong with it?").locator("textarea").fill("Ten times too fast.")
+    widget(page, "What is wrong with it?").fill("Ten times too fast.")
     page.get_by_role("button", name="Report the ticked result").click()
     expect(page.get_by_text("Reported: the result is hidden")).to_be_visible(timeout=15_000)
     expect(count).to_have_text(f"{before - 1} of {before - 1} results match")

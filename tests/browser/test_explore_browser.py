@@ -6,8 +6,11 @@ import re
 from datetime import UTC, datetime
 
 import httpx
+from helpers import LOADED, api_url_of, explore_table, result_rows, widget
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from playwright.sync_api import expect
+
+from dashboard.views.explore.filters import ALL_BENCHMARKS
 
 
 def flagship(api_url: str) -> tuple[str, str, int]:
@@ -23,30 +26,37 @@ def flagship(api_url: str) -> tuple[str, str, int]:
     return best["id"], f"{best['docker_image']}:{best['docker_tag']}", total
 
 
-def api_url_of(page) -> str:
-    text = page.get_by_text(re.compile(r"Connected to the sandbox API at")).inner_text()
-    return re.search(r"(http://\S+/api/v1)", text).group(1)
+def benchmark_chooser(page):
+    """The explorer's list of benchmarks (the one offering them all)."""
+    every = page.get_by_role("option", name=ALL_BENCHMARKS, exact=True)
+    return page.get_by_role("combobox").filter(has=every)
+
+
+def choose_benchmark(page, name: str) -> None:
+    """Choose the benchmark ``image:tag`` in the explorer's list."""
+    chooser = benchmark_chooser(page)
+    chooser.select_option(label=chooser.get_by_role("option", name=name).first.inner_text())
 
 
 def test_a_benchmark_a_json_filter_and_the_shared_link(page, dashboard_url):
     page.goto(dashboard_url)
-    expect(page.get_by_text(re.compile(r"\d+ of \d+ results match"))).to_be_visible(timeout=30_000)
+    expect(page.get_by_text(LOADED)).to_be_visible(timeout=30_000)
     api = api_url_of(page)
     benchmark_id, name, total = flagship(api)
     expect(page.get_by_text(name).first).to_be_attached()  # the chooser lists it as image:tag
 
-    chooser = page.locator(".bk-input-group", has_text="Benchmark").locator("select:visible")
-    chooser.select_option(label=chooser.locator("option", has_text=name).first.inner_text())
+    choose_benchmark(page, name)
     expect(page.get_by_text(f"{total} of {total} results match")).to_be_visible(timeout=30_000)
-    headers = explore_table(page).locator(".tabulator-col-title")
+    # the columns' titles (the tick and detail columns have none)
+    headers = explore_table(page).get_by_role("columnheader").filter(has_text=re.compile(r"\S"))
     expect(headers.filter(has_text="score")).to_have_count(1)  # a suggested schema column
 
-    field = page.locator(".bk-input-group", has_text="Field").locator("select")
+    field = widget(page, "Field")
     field.select_option(
-        label=field.locator("option", has_text=re.compile(r"^count")).first.inner_text()
+        label=field.get_by_role("option", name=re.compile(r"^count")).first.inner_text()
     )
-    page.locator(".bk-input-group", has_text="Operator").locator("select").select_option(">=")
-    value = page.locator(".bk-input-group", has_text="Value").locator("input")
+    widget(page, "Operator").select_option(">=")
+    value = widget(page, "Value")
     value.fill("8")
     value.press("Enter")
     page.get_by_role("button", name="Add condition").click()
@@ -63,7 +73,7 @@ def test_a_benchmark_a_json_filter_and_the_shared_link(page, dashboard_url):
     page.goto(shared)
     expect(page.get_by_text(f"{expected} of {total} results match")).to_be_visible(timeout=30_000)
     expect(page.get_by_text("machine.cpu.count >= 8", exact=True)).to_be_visible()
-    shown = chooser.evaluate("select => select.options[select.selectedIndex].text")
+    shown = benchmark_chooser(page).evaluate("select => select.options[select.selectedIndex].text")
     assert shown.startswith(name), "the benchmark list shows the link's benchmark"
     expect(headers).to_have_text(before)
     assert page.dialogs == [], "hostile names in the data stayed text"
@@ -116,11 +126,10 @@ def test_a_box_selection_in_the_plot_picks_table_rows_and_ticked_rows_are_ringed
     page, dashboard_url
 ):
     page.goto(dashboard_url)
-    expect(page.get_by_text(re.compile(r"\d+ of \d+ results match"))).to_be_visible(timeout=30_000)
+    expect(page.get_by_text(LOADED)).to_be_visible(timeout=30_000)
     api = api_url_of(page)
     benchmark_id, name, total = flagship(api)
-    chooser = page.locator(".bk-input-group", has_text="Benchmark").locator("select:visible")
-    chooser.select_option(label=chooser.locator("option", has_text=name).first.inner_text())
+    choose_benchmark(page, name)
     expect(page.get_by_text(f"{total} of {total} results match")).to_be_visible(timeout=30_000)
     page.get_by_text("Plot and summary").scroll_into_view_if_needed()
     page.wait_for_function(f"({FRAME})().length === 1", timeout=15_000)
@@ -153,15 +162,14 @@ def test_a_box_selection_in_the_plot_picks_table_rows_and_ticked_rows_are_ringed
         return count
 
     assert 0 < inside(-1) <= picked <= inside(1) < total
-    rows = explore_table(page).locator(".tabulator-row")
-    shown = rows.filter(has=page.locator("[tabulator-field=execution_datetime]"))
+    shown = result_rows(explore_table(page))
     expect(shown).to_have_count(min(picked, 25))
 
     # And back: tick a row of the table, the plot rings it.
     page.get_by_role("button", name="Show all").click()
     expect(notice).to_be_hidden()
     assert page.evaluate(RINGS) == 0
-    shown.first.locator("input[type=checkbox]").check()
+    shown.first.get_by_role("checkbox").check()
     page.wait_for_function(f"({RINGS})() === 1", timeout=15_000)
     assert page.dialogs == [], "hostile names in the data stayed text"
     assert page.console_errors == [] and page.failed_requests == []
@@ -192,18 +200,28 @@ POINTS = """() => {
 }"""
 
 
-def widget(page, label: str):
-    """The input group of the (visible) widget whose label starts with ``label``."""
-    return page.locator(".bk-input-group:visible").filter(
-        has=page.locator("label", has_text=re.compile(f"^{re.escape(label)}"))
-    )
+def multi_choice(page, label: str):
+    """The (visible) MultiChoice whose label starts with ``label``."""
+    labelled = page.get_by_label(re.compile(f"^{re.escape(label)}"))
+    return page.get_by_role("combobox").filter(has=labelled, visible=True)
+
+
+def remove_buttons(multi_choice):
+    """The buttons of a MultiChoice's chosen items, one each to remove it."""
+    return multi_choice.get_by_role("button", name=re.compile(r"^Remove item"))
+
+
+def shown_in(multi_choice, text: str):
+    """What the box of a MultiChoice shows with ``text`` (with its list closed, its
+    chosen items)."""
+    return multi_choice.get_by_text(text).filter(visible=True)
 
 
 def choose(multi_choice, text: str) -> None:
     """Pick an option of a MultiChoice by its text (its list opens on a click)."""
-    option = multi_choice.locator(".choices__item--choice", has_text=text)
+    option = multi_choice.get_by_role("option", name=text)
     for _ in range(5):  # a click while the page is still busy may not open the list
-        multi_choice.locator(".choices").click()
+        multi_choice.click()
         try:
             option.wait_for(state="visible", timeout=5_000)
             break
@@ -213,19 +231,10 @@ def choose(multi_choice, text: str) -> None:
     multi_choice.page.keyboard.press("Escape")
 
 
-def explore_table(page):
-    """The explorer's results table (the visible one: "My results" looks alike)."""
-    return (
-        page.locator(".tabulator:visible")
-        .filter(has_text="Executed (UTC)")
-        .filter(has_not_text="Uploaded (UTC)")
-    )
-
-
 def test_hostile_text_from_the_api_stays_text_in_every_explorer_widget(page, dashboard_url):
     """Seeded markup in a tag name and a free-form result's JSON key and value."""
     page.goto(dashboard_url)
-    expect(page.get_by_text(re.compile(r"\d+ of \d+ results match"))).to_be_visible(timeout=30_000)
+    expect(page.get_by_text(LOADED)).to_be_visible(timeout=30_000)
     api = api_url_of(page)
     tag_id = next(
         t["id"] for t in httpx.get(f"{api}/tags").json()["items"] if t["name"] == HOSTILE_TAG
@@ -234,26 +243,25 @@ def test_hostile_text_from_the_api_stays_text_in_every_explorer_widget(page, das
     (name,) = {f"{r['benchmark']['docker_image']}:{r['benchmark']['docker_tag']}" for r in tagged}
 
     # The tag facet lists the tag as text, and choosing it filters.
-    tags = widget(page, "Tags")
+    tags = multi_choice(page, "Tags")
     choose(tags, f"{HOSTILE_TAG} ({len(tagged)})")
     expect(page.get_by_text(re.compile(rf"^{len(tagged)} of \d+ results match"))).to_be_visible(
         timeout=15_000
     )
-    cells = explore_table(page).locator(".tabulator-cell[tabulator-field=tags]")
-    expect(cells.filter(has_text=HOSTILE_TAG)).to_have_count(len(tagged))
+    cells = explore_table(page).get_by_role("gridcell", name=HOSTILE_TAG)  # in the Tags column
+    expect(cells).to_have_count(len(tagged))
 
     # Its benchmark, grouped by tag: the summary and the plot's hover show the tag as text.
-    chooser = page.locator(".bk-input-group", has_text="Benchmark").locator("select:visible")
-    chooser.select_option(label=chooser.locator("option", has_text=name).first.inner_text())
+    choose_benchmark(page, name)
     expect(page.get_by_text(re.compile(rf"^{len(tagged)} of \d+ results match"))).to_be_visible(
         timeout=30_000
     )
-    widget(page, "Group by").locator("select").select_option("tags")
-    summary = page.locator("table").filter(has_text="median")
-    expect(summary.locator("td, th").filter(has_text=HOSTILE_TAG)).to_have_count(1)
+    widget(page, "Group by").select_option("tags")
+    summary = page.get_by_role("table").filter(has_text="median")
+    expect(summary.get_by_text(HOSTILE_TAG)).to_have_count(1)
     page.get_by_text("Plot and summary").scroll_into_view_if_needed()
     page.wait_for_function(f"({POINTS})().length > 0", timeout=15_000)
-    tooltip = page.locator(".bk-tooltip-row-value", has_text=HOSTILE_TAG)
+    tooltip = page.locator(".explore-plot").get_by_text(HOSTILE_TAG)  # its hover, as text
     for point in page.evaluate(POINTS):
         page.mouse.move(point["x"] - 15, point["y"] - 15)
         page.mouse.move(point["x"], point["y"], steps=4)
@@ -268,31 +276,28 @@ def test_hostile_text_from_the_api_stays_text_in_every_explorer_widget(page, das
     total = httpx.get(f"{api}/results", params={"benchmark_id": free_form["id"]}).json()["total"]
     page.goto(f"{dashboard_url}?benchmark_id={free_form['id']}")
     expect(page.get_by_text(f"{total} of {total} results match")).to_be_visible(timeout=30_000)
-    columns = widget(page, "Columns")
-    expect(columns.locator(".choices__list--multiple .choices__item")).not_to_have_count(0)
-    chosen = columns.locator(".choices__item--selectable").filter(has_text=HOSTILE_TAG)
-    if not chosen.count():  # not among the default columns: choose it
+    columns = multi_choice(page, "Columns")
+    expect(remove_buttons(columns)).not_to_have_count(0)
+    if not shown_in(columns, HOSTILE_TAG).count():  # not among the default columns
         choose(columns, HOSTILE_TAG)
     table = explore_table(page)
     table.scroll_into_view_if_needed()  # Tabulator draws its rows once it is in view
-    expect(table.locator(".tabulator-col-title", has_text=HOSTILE_TAG)).to_have_count(1)
-    row = table.locator(".tabulator-row").filter(
-        has=page.locator(".tabulator-cell", has_text=HOSTILE_VALUE)
-    )
+    expect(table.get_by_role("columnheader", name=HOSTILE_TAG)).to_have_count(1)
+    row = result_rows(table).filter(has=page.get_by_role("gridcell", name=HOSTILE_VALUE))
     expect(row).to_have_count(1, timeout=15_000)
-    row.locator(".tabulator-cell", has_text="►").click()  # the row's whole JSON
-    detail = page.locator(".json-formatter-row, .json-formatter-key, .json-formatter-string")
-    expect(detail.filter(has_text=HOSTILE_TAG).first).to_be_visible(timeout=10_000)
-    expect(detail.filter(has_text=HOSTILE_VALUE).first).to_be_visible()
+    row.get_by_role("gridcell", name="►").click()  # the row's whole JSON
+    detail = page.locator(".result-json")
+    expect(detail.get_by_text(HOSTILE_TAG).first).to_be_visible(timeout=10_000)
+    expect(detail.get_by_text(HOSTILE_VALUE).first).to_be_visible()
 
     # Side by side with the others (all ticked at once): the key is a row of the comparison.
-    table.locator(".tabulator-header input[type=checkbox]").check()
+    table.get_by_role("columnheader").get_by_role("checkbox").check()
     page.get_by_role("button", name=f"Compare {total} ticked rows").click()
     expect(page.get_by_text(f"{total} results; differing fields are highlighted.")).to_be_visible(
         timeout=10_000
     )
-    comparison = page.locator(".tabulator").filter(has_text="Field")
-    key = comparison.locator(".tabulator-cell[tabulator-field=Field]", has_text=HOSTILE_TAG)
+    comparison = page.locator(".compare-table")
+    key = comparison.get_by_role("gridcell", name=f"json.{HOSTILE_TAG}", exact=True)  # its Field
     expect(key).to_be_visible()
     # Only one of the two has that key: its row is highlighted as differing.
     expect(key).to_have_css("background-color", "rgb(255, 243, 205)")

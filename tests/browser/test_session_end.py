@@ -5,16 +5,14 @@ from __future__ import annotations
 
 import logging
 import re
-import time
 
 import panel as pn
 import pytest
+from helpers import ADMIN_TAB, LOADED, choose_identity, eventually, tab
 from playwright.sync_api import expect
 
 from dashboard.app import create_app
 from dashboard.cli import free_port
-
-from .test_admin_browser import ADMIN_TAB, sign_in
 
 
 @pytest.fixture
@@ -44,29 +42,21 @@ def served(sandbox_url, caplog):
         yield f"http://127.0.0.1:{port}/", shells
     finally:
         server.stop()
-
-
-def until(condition, timeout: float = 20.0) -> bool:
-    deadline = time.monotonic() + timeout
-    while not condition():
-        if time.monotonic() > deadline:
-            return False
-        time.sleep(0.1)
-    return True
+        server.join(timeout=30)  # stopped before Panel's state is reset after the test
 
 
 def test_an_admins_session_closes_its_client_when_the_page_goes(browser, served, caplog):
     url, shells = served
     page = browser.new_context().new_page()
     page.goto(url)
-    expect(page.get_by_text(re.compile(r"\d+ of \d+ results match"))).to_be_visible(timeout=30_000)
-    sign_in(page, "Ada Admin (demo administrator)")
-    expect(page.locator(".bk-tab").filter(has_text=ADMIN_TAB)).to_have_count(1, timeout=30_000)
+    expect(page.get_by_text(LOADED)).to_be_visible(timeout=30_000)
+    choose_identity(page, "Ada Admin (demo administrator)")
+    expect(tab(page, ADMIN_TAB)).to_have_count(1, timeout=30_000)
     (shell,) = [shell for shell in shells if shell.state.identity == "admin"]
     assert shell.admin_view is not None and not shell.state.client.closed
 
     page.context.close()  # the visitor closes the tab
-    assert until(lambda: shell.state.client.closed), "the ended session's client is closed"
+    assert eventually(lambda: shell.state.client.closed), "the ended session's client is closed"
     problems = [r.getMessage() for r in caplog.records if r.levelno >= logging.WARNING]
     assert not [p for p in problems if "session" in p.lower() or "TabPanel" in p], problems
     assert not [r for r in caplog.records if r.exc_info], "no traceback when a session ends"
@@ -78,14 +68,14 @@ def test_an_error_in_a_callback_is_said_in_the_page_and_logged_not_raised(browse
     errors = []
     page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
     page.goto(url)
-    expect(page.get_by_text(re.compile(r"\d+ of \d+ results match"))).to_be_visible(timeout=30_000)
+    expect(page.get_by_text(LOADED)).to_be_visible(timeout=30_000)
 
     def bug(_event) -> None:  # stands for a defect of ours in any callback
         raise RuntimeError("a defect of ours")
 
     for shell in shells:
         shell.state.param.watch(bug, "identity")
-    sign_in(page, "Alice Provider (demo user, registered)")
+    choose_identity(page, "Alice Provider (demo user, registered)")
     expect(
         page.get_by_text(re.compile(r"^Something went wrong here \(RuntimeError\)"))
     ).to_be_visible(timeout=15_000)

@@ -2,36 +2,27 @@
 
 from __future__ import annotations
 
-import os
 import re
-import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+from helpers import choose_identity, result_rows, serve, tab, wait_for_http
 from playwright.sync_api import expect
 
 from dashboard.cli import free_port
 
-from .conftest import wait_for_http
-
-
-def choose_identity(page, label: str) -> None:
-    page.locator(".bk-input-group", has_text="Demo identity").locator("select").select_option(
-        label=label
-    )
-
 
 def test_a_visitor_sees_seeded_results_and_can_take_a_demo_identity(page, dashboard_url):
     page.goto(dashboard_url)
-    page.locator(".bk-tab", has_text="Latest results").click()
+    tab(page, "Latest results").click()
     expect(
         page.get_by_text(re.compile(r"Latest uploads \(\d[\d,]* results in all\)"))
     ).to_be_visible(timeout=30_000)
     expect(page.get_by_text("Connected to the sandbox API")).to_be_visible()
-    table = page.locator(".tabulator", has_text="Uploaded (UTC)")
-    expect(table.locator(".tabulator-row").first).to_be_visible()
-    assert table.locator(".tabulator-row").count() == 20
+    table = page.locator(".latest-table")
+    expect(result_rows(table).first).to_be_visible()
+    assert result_rows(table).count() == 20
     expect(table).to_contain_text("openbench-c-ray")
     expect(page.get_by_text("Not signed in")).to_be_visible()
 
@@ -52,12 +43,6 @@ def test_the_server_log_holds_no_token_and_no_query_string(page, dashboard_url, 
     assert not re.search(r"https?://\S+\?", log), "no URL with a query string"
 
 
-def serve(command: list[str], env: dict[str, str], log_path) -> subprocess.Popen:
-    return subprocess.Popen(
-        command, stdout=log_path.open("w"), stderr=subprocess.STDOUT, env={**os.environ, **env}
-    )
-
-
 @pytest.mark.parametrize("up", [True, False], ids=["api-up", "api-down"])
 def test_panel_serve_uses_the_configured_api(page, sandbox_url, tmp_path, up):
     port = free_port()
@@ -72,16 +57,12 @@ def test_panel_serve_uses_the_configured_api(page, sandbox_url, tmp_path, up):
         url = f"http://localhost:{port}/app"
         wait_for_http(url, process)
         page.goto(url)
-        page.locator(".bk-tab", has_text="Latest results").click()
+        tab(page, "Latest results").click()
         if up:
             expect(
                 page.get_by_text(f"Connected to the performance service at {api}")
             ).to_be_visible(timeout=30_000)
-            expect(
-                page.locator(".tabulator", has_text="Uploaded (UTC)")
-                .locator(".tabulator-row")
-                .first
-            ).to_be_visible()
+            expect(result_rows(page.locator(".latest-table")).first).to_be_visible()
             assert page.get_by_text("Demo identity").count() == 0, "none on a real service"
         else:
             expect(page.get_by_text("Cannot reach the performance service")).to_be_visible(

@@ -1,15 +1,14 @@
 """Rows that arrive while a table is being rebuilt are shown once it is built.
 
 Panel before 1.10 dropped them: a shared link opened on a busy machine showed
-"1 of 800 results match" over an empty table (dashboard/views/tabulator_fix.py).
+"1 of 800 results match" over an empty table (dashboard/views/explore/tabulator_fix.py).
 The race is made certain here: the explorer's table is rebuilt (as on a change of
 columns) and, while it builds, its rows change.
 """
 
 from __future__ import annotations
 
-import re
-
+from helpers import LOADED
 from playwright.sync_api import expect
 
 EXPLORER_TABLE = """() => Bokeh.index.query_one(
@@ -38,7 +37,7 @@ FIRST_ROW_ID = f"""() => {{
 
 def test_rows_that_change_while_the_table_is_built_are_shown(page, dashboard_url):
     page.goto(dashboard_url)
-    expect(page.get_by_text(re.compile(r"\d+ of \d+ results match"))).to_be_visible(timeout=30_000)
+    expect(page.get_by_text(LOADED)).to_be_visible(timeout=30_000)
     page.wait_for_function(f"({EXPLORER_TABLE})() !== null", timeout=30_000)
     page.wait_for_function(f"({FIRST_ROW_ID})() !== null", timeout=30_000)
     ids = page.evaluate(REBUILD_WHILE_ROWS_CHANGE)

@@ -3,26 +3,17 @@ knowing every token it issued), the sandbox API trusting it, and headless Chromi
 
 from __future__ import annotations
 
-import shutil
 import threading
 from datetime import timedelta
-from pathlib import Path
-from urllib.parse import parse_qs, urlparse
 
-import httpx
 import oidc_provider_mock as oidc
 import pytest
 import werkzeug.serving
-from oidc_provider_mock._storage import storage as issued
+from helpers import ADMINS, CHROMIUM, CHROMIUM_ARGS, TOKEN_LIFETIME
 
 from dashboard.cli import free_port
 from dashboard.sandbox import SandboxConfig, SandboxServer
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
-REPO = Path(__file__).parents[2]
-TOKEN_LIFETIME = 25
-ADMINS = "urn:mace:egi.eu:group:eosc-perf:admins:role=member#aai.egi.eu"
 USERS = {
     "ada": {
         "email": "ada@example.org",
@@ -37,15 +28,6 @@ USERS = {
         "eduperson_entitlement": [],
     },
 }
-
-
-def proxy_command() -> str | None:
-    local = REPO / ".ci" / "node" / "node_modules" / ".bin" / "configurable-http-proxy"
-    return str(local) if local.exists() else shutil.which("configurable-http-proxy")
-
-
-def needs_chromium():
-    return pytest.mark.skipif(not Path(CHROMIUM).exists(), reason=f"{CHROMIUM} is not installed")
 
 
 @pytest.fixture(scope="module")
@@ -64,14 +46,6 @@ def provider():
 @pytest.fixture(scope="module")
 def issuer(provider):
     return provider[1]
-
-
-def issued_tokens(app) -> set[str]:
-    """Every access and refresh token the provider issued (read as one of its requests)."""
-    with app.test_request_context("/"):
-        app.preprocess_request()
-        access = {t.token for t in issued.access_tokens()}
-        return access | {t.token for t in issued.refresh_tokens()}
 
 
 @pytest.fixture(scope="module")
@@ -97,25 +71,3 @@ def chromium():
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield browser
         browser.close()
-
-
-def token_for(issuer: str, sub: str) -> str:
-    """An access token of ``sub``, to check the service from outside the browser."""
-    callback = "http://127.0.0.1/cb"
-    answer = httpx.post(
-        f"{issuer}/oauth2/authorize",
-        params={
-            "client_id": "checker",
-            "redirect_uri": callback,
-            "response_type": "code",
-            "scope": "openid email",
-        },
-        data={"sub": sub},
-    )
-    code = parse_qs(urlparse(answer.headers["location"]).query)["code"][0]
-    tokens = httpx.post(
-        f"{issuer}/oauth2/token",
-        data={"grant_type": "authorization_code", "code": code, "redirect_uri": callback},
-        auth=("checker", "x"),
-    )
-    return tokens.json()["access_token"]

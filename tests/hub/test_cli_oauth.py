@@ -9,16 +9,12 @@ import os
 import secrets
 import subprocess
 import sys
-import time
 
-import httpx
 import pytest
+from helpers import issued_tokens, needs_chromium, sign_in_at_issuer, wait_for_http
 
 from dashboard.cli import free_port
 from dashboard.hub import checkin
-
-from .conftest import issued_tokens, needs_chromium
-from .test_panel_oauth import sign_in
 
 pytestmark = [needs_chromium()]
 
@@ -50,17 +46,8 @@ def served_cli(issuer, api, tmp_path_factory):
     }
     log = log_path.open("w")
     process = subprocess.Popen(command, env=env, stdout=log, stderr=subprocess.STDOUT)
-    deadline = time.monotonic() + 90
-    while True:  # the dashboard answers (a redirect to the sign-in) once it is up
-        if process.poll() is not None:
-            raise RuntimeError(f"the CLI exited: {log_path.read_text()}")
-        try:
-            httpx.get(url, timeout=5)
-            break
-        except httpx.TransportError:
-            if time.monotonic() > deadline:
-                raise RuntimeError("the CLI did not answer") from None
-            time.sleep(0.5)
+    # the dashboard answers (a redirect to the sign-in) once it is up
+    wait_for_http(url, process, log_path=log_path)
     yield {"url": url, "log": log_path}
     process.terminate()
     process.wait(timeout=15)
@@ -71,9 +58,9 @@ def test_the_cli_signs_each_visitor_in_with_oauth(provider, served_cli, chromium
     from playwright.sync_api import expect
 
     frames: list[str] = []
-    ada = sign_in(chromium, served_cli["url"], "ada", frames)
+    ada = sign_in_at_issuer(chromium, served_cli["url"], "ada", frames)
     expect(ada.get_by_text("Signed in, but not registered yet.")).to_be_visible(timeout=60_000)
-    expect(ada.locator(".bk-input-group", has_text="Demo identity")).to_have_count(0)
+    expect(ada.get_by_label("Demo identity")).to_have_count(0)
     ada.get_by_text("I have read and accept").evaluate(
         "text => text.getRootNode().querySelector('input').click()"
     )

@@ -5,19 +5,25 @@ from __future__ import annotations
 
 import base64
 import os
-import re
 import secrets
 import subprocess
 import sys
-import time
 
 import httpx
 import pytest
+from helpers import (
+    ANY_ADMIN_TAB,
+    REPO,
+    issued_tokens,
+    needs_chromium,
+    sign_in_at_issuer,
+    tab,
+    token_for,
+    wait_for_http,
+)
 
 from dashboard.cli import free_port
 from dashboard.hub import checkin
-
-from .conftest import REPO, issued_tokens, needs_chromium, token_for
 
 pytestmark = [needs_chromium()]
 
@@ -50,32 +56,11 @@ def served(issuer, api, tmp_path_factory):
     ]  # fmt: skip
     log = log_path.open("w")
     process = subprocess.Popen(command, env=env, stdout=log, stderr=subprocess.STDOUT)
-    deadline = time.monotonic() + 90
-    while True:
-        if process.poll() is not None:
-            raise RuntimeError(f"panel serve exited: {log_path.read_text()}")
-        try:
-            httpx.get(f"{url}/liveness", timeout=5)
-            break
-        except httpx.TransportError:
-            if time.monotonic() > deadline:
-                raise RuntimeError("panel serve did not answer") from None
-            time.sleep(0.5)
+    wait_for_http(f"{url}/liveness", process, log_path=log_path)
     yield {"url": url, "log": log_path}
     process.terminate()
     process.wait(timeout=15)
     log.close()
-
-
-def sign_in(browser, url: str, sub: str, frames: list[str]):
-    context = browser.new_context(viewport={"width": 1400, "height": 900})
-    page = context.new_page()
-    page.on("websocket", lambda ws: ws.on("framereceived", lambda f: frames.append(str(f))))
-    page.goto(url)
-    page.locator("input[name=sub]").fill(sub)
-    page.locator("input[name=sub]").press("Enter")
-    page.wait_for_url(re.compile(re.escape(url)), timeout=60_000)
-    return page
 
 
 def test_each_session_acts_as_its_own_signed_in_user(provider, issuer, api, served, chromium):
@@ -83,11 +68,11 @@ def test_each_session_acts_as_its_own_signed_in_user(provider, issuer, api, serv
 
     ada_frames: list[str] = []
     bob_frames: list[str] = []
-    ada = sign_in(chromium, served["url"], "ada", ada_frames)
-    bob = sign_in(chromium, served["url"], "bob", bob_frames)
+    ada = sign_in_at_issuer(chromium, served["url"], "ada", ada_frames)
+    bob = sign_in_at_issuer(chromium, served["url"], "bob", bob_frames)
     for page in (ada, bob):
         expect(page.get_by_text("Signed in, but not registered yet.")).to_be_visible(timeout=60_000)
-        expect(page.locator(".bk-input-group", has_text="Demo identity")).to_have_count(0)
+        expect(page.get_by_label("Demo identity")).to_have_count(0)
 
     ada.get_by_text("I have read and accept").evaluate(
         "text => text.getRootNode().querySelector('input').click()"
@@ -96,12 +81,12 @@ def test_each_session_acts_as_its_own_signed_in_user(provider, issuer, api, serv
     expect(ada.get_by_text("Signed in as ada@example.org (administrator)")).to_be_visible(
         timeout=30_000
     )
-    expect(ada.locator(".bk-tab", has_text="Admin")).to_have_count(1, timeout=30_000)
+    expect(tab(ada, ANY_ADMIN_TAB)).to_have_count(1, timeout=30_000)
 
     # Bob's session, open all along, is still Bob's: not registered, no Admin tab.
     bob.reload()
     expect(bob.get_by_text("Signed in, but not registered yet.")).to_be_visible(timeout=60_000)
-    expect(bob.locator(".bk-tab", has_text="Admin")).to_have_count(0)
+    expect(tab(bob, ANY_ADMIN_TAB)).to_have_count(0)
     assert "ada@example.org" not in bob.content()
     assert not any("ada@example.org" in frame for frame in bob_frames)
 

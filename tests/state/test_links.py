@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from helpers import until
+from helpers import flagship, until
 
 from dashboard.api import PerfClient
 from dashboard.state.explorer import URL_PARAMETERS, ExplorerState
@@ -16,14 +16,6 @@ HOSTILE = [
 ]
 
 
-async def flagship(client: PerfClient) -> str:
-    totals = {
-        b.id: (await client.results.list(benchmark_id=b.id, per_page=1)).total
-        for b in await client.benchmarks.all()
-    }
-    return max(totals, key=totals.__getitem__)
-
-
 async def opened(client: PerfClient, query: dict[str, str]) -> ExplorerState:
     """An explorer opened on a link with ``query``, as a served page opens it."""
     state = ExplorerState(client=client)
@@ -33,21 +25,17 @@ async def opened(client: PerfClient, query: dict[str, str]) -> ExplorerState:
     return state
 
 
-@pytest.fixture
-async def client(sandbox_url):
-    async with PerfClient(sandbox_url) as client:
-        yield client
-
-
 @pytest.mark.parametrize("hostile", HOSTILE)
-async def test_hostile_values_in_every_parameter_are_left_out_with_a_notice(client, hostile):
-    benchmark_id = await flagship(client)
+async def test_hostile_values_in_every_parameter_are_left_out_with_a_notice(
+    anonymous_client, hostile
+):
+    benchmark_id = (await flagship(anonymous_client)).id
     query = {name: hostile for name in URL_PARAMETERS}
     query["benchmark_id"] = benchmark_id
     for name in ("site_ids", "flavor_ids", "tag_ids", "columns"):
         query[name] = f'["{hostile}"]'
     query["json_filters"] = f'["{hostile.replace(" ", "")} >= 1", "machine.cpu.count >= {hostile}"]'
-    state = await opened(client, query)
+    state = await opened(anonymous_client, query)
     assert state.benchmark_id == benchmark_id and len(state.population) > 0
     chosen = {name: getattr(state, name) for name in URL_PARAMETERS if name != "benchmark_id"}
     assert chosen["site_ids"] == chosen["flavor_ids"] == chosen["tag_ids"] == []
@@ -66,8 +54,8 @@ async def test_hostile_values_in_every_parameter_are_left_out_with_a_notice(clie
     assert len(state.filtered) == len(state.population)
 
 
-async def test_an_unknown_benchmark_falls_back_to_all_benchmarks_and_says_so(client):
-    state = await opened(client, {"benchmark_id": "00000000-0000-0000-0000-000000000000"})
+async def test_an_unknown_benchmark_falls_back_to_all_benchmarks_and_says_so(anonymous_client):
+    state = await opened(anonymous_client, {"benchmark_id": "00000000-0000-0000-0000-000000000000"})
     await until(lambda: not state.loading and len(state.population) > 0)
     assert state.benchmark_id == ""
     assert "the benchmark '00000000-0000-0000-0000-000000000000' (no such benchmark)" in (
@@ -75,9 +63,9 @@ async def test_an_unknown_benchmark_falls_back_to_all_benchmarks_and_says_so(cli
     )
 
 
-async def test_what_a_click_could_choose_survives_the_link(client):
-    benchmark_id = await flagship(client)
-    first = await opened(client, {"benchmark_id": benchmark_id})
+async def test_what_a_click_could_choose_survives_the_link(anonymous_client):
+    benchmark_id = (await flagship(anonymous_client)).id
+    first = await opened(anonymous_client, {"benchmark_id": benchmark_id})
     site = first.population["site_id"].iloc[0]
     assert first.add_json_filter("machine.cpu.count", ">=", 8)
     first.param.update(site_ids=[site], plot_group="flavor", sort="-execution_datetime", logy=True)
@@ -85,7 +73,7 @@ async def test_what_a_click_could_choose_survives_the_link(client):
     link = first.url_query()
     assert set(link) >= {"benchmark_id", "site_ids", "json_filters", "sort", "logy", "reference"}
 
-    second = await opened(client, link)
+    second = await opened(anonymous_client, link)
     assert second.notice == ""
     assert {n: getattr(second, n) for n in URL_PARAMETERS} == {
         n: getattr(first, n) for n in URL_PARAMETERS
@@ -105,10 +93,12 @@ async def test_what_a_click_could_choose_survives_the_link(client):
     ],
 )
 async def test_a_condition_no_widget_offers_is_refused_from_a_link_and_from_code(
-    client, condition, words
+    anonymous_client, condition, words
 ):
-    benchmark_id = await flagship(client)
-    state = await opened(client, {"benchmark_id": benchmark_id, "json_filters": f'["{condition}"]'})
+    benchmark_id = (await flagship(anonymous_client)).id
+    state = await opened(
+        anonymous_client, {"benchmark_id": benchmark_id, "json_filters": f'["{condition}"]'}
+    )
     assert state.json_filters == [] and words in state.notice
     path, op, value = ([*condition.split(" "), "", ""])[:3]
     if op in ("==", ">=") and path.startswith("machine"):  # the same check for a click

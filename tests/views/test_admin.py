@@ -11,14 +11,12 @@ import json
 import httpx
 import panel as pn
 from bokeh.document import Document
-from helpers import demo_token
+from helpers import Faulty, demo_token, until
 
 from dashboard.api import PerfClient
 from dashboard.app import create_app
 from dashboard.schema.jsonpath import value_at as lookup
 from dashboard.state.admin import AdminQueue
-
-from .conftest import Faulty, until
 
 ADMIN = {"Authorization": "Bearer demo-token-admin"}
 

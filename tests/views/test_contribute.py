@@ -4,13 +4,11 @@ from __future__ import annotations
 
 import httpx
 from bokeh.document import Document
-from helpers import demo_token
+from helpers import demo_token, until
 
 from dashboard.api import PerfClient
 from dashboard.app import session_state
 from dashboard.views.contribute.registration import PRIVACY_POLICY_URL, RegistrationPanel
-
-from .conftest import until
 
 
 def registered_emails(url: str) -> set[str]:

@@ -1,18 +1,16 @@
-"""The explorer driven through its state, checked against the sandbox API over HTTP."""
+"""The explorer's view rendered as a session renders it, on the sandbox API over HTTP."""
 
 from __future__ import annotations
 
-import asyncio
 import html
 import re
-from datetime import date
 
 import panel as pn
-import pytest
 from bokeh.document import Document
 from bokeh.models import MultiChoice as BokehMultiChoice
 from bokeh.models import Select as BokehSelect
 from bokeh.models import Title
+from helpers import flagship, until
 
 from dashboard.api import PerfClient
 from dashboard.schema.fields import field_labels
@@ -20,165 +18,13 @@ from dashboard.state.explorer import URL_PARAMETERS, ExplorerState
 from dashboard.views.explore.explorer import ResultsExplorer
 from dashboard.views.explore.filters import ALL_BENCHMARKS
 
-from .conftest import until
-
-
-async def flagship_id(client: PerfClient) -> str:
-    best = ("", -1)
-    for benchmark in await client.benchmarks.all():
-        total = (await client.results.list(benchmark_id=benchmark.id, per_page=1)).total
-        best = max(best, (benchmark.id, total), key=lambda pair: pair[1])
-    return best[0]
-
-
-@pytest.fixture
-async def explorer(sandbox_url):
-    client = PerfClient(sandbox_url)
-    state = ExplorerState(client=client)
-    await state.start()
-    chosen = state.benchmark_id = await flagship_id(client)
-    await until(lambda: set(state.population["benchmark_id"]) == {chosen} and not state.loading)
-    yield state
-    await client.aclose()
-
-
-async def api_ids(state: ExplorerState) -> set[str]:
-    query = {"benchmark_id": state.benchmark_id, **state.filters().api_query()}
-    query = {name: value for name, value in query.items() if value not in (None, [], ())}
-    return {result.id for result in await state.client.results.all(**query)}
-
-
-async def test_a_benchmark_loads_all_its_results_with_its_schema_columns(explorer):
-    total = (await explorer.client.results.list(benchmark_id=explorer.benchmark_id)).total
-    assert len(explorer.population) == total == len(explorer.filtered)
-    assert explorer.progress[0] == explorer.progress[1] >= 1
-    suggested = [f.path for f in explorer.fields if f.suggested]
-    assert suggested and explorer.columns == suggested
-    assert explorer.plot_y and explorer.field(explorer.plot_y).numeric
-
-
-@pytest.mark.parametrize(
-    "choose",
-    [
-        pytest.param(lambda s, f: {"site_ids": [f["site_id"].iloc[0]]}, id="one-site"),
-        pytest.param(lambda s, f: {"flavor_ids": [f["flavor_id"].iloc[0]]}, id="one-flavor"),
-        pytest.param(
-            lambda s, f: {"tag_ids": list(next(t for t in f["tag_ids"] if t))[:1]}, id="one-tag"
-        ),
-        pytest.param(
-            lambda s, f: {"tag_ids": list(next(t for t in f["tag_ids"] if len(t) >= 2))[:2]},
-            id="two-tags",
-        ),
-        pytest.param(
-            lambda s, f: {
-                "execution_after": date(2025, 3, 1),
-                "execution_before": date(2026, 1, 1),
-            },
-            id="execution-dates",
-        ),
-        pytest.param(lambda s, f: {"upload_after": date(2025, 6, 15)}, id="upload-date"),
-        pytest.param(lambda s, f: {"json_filters": ["machine.cpu.count >= 8"]}, id="json-number"),
-        pytest.param(
-            lambda s, f: {
-                "site_ids": [f["site_id"].iloc[0]],
-                "json_filters": ["machine.cpu.count >= 4", "result.score < 200"],
-                "execution_after": date(2025, 1, 1),
-            },
-            id="combined",
-        ),
-    ],
-)
-async def test_filters_leave_exactly_the_rows_the_api_returns(explorer, choose):
-    explorer.param.update(**choose(explorer, explorer.population))
-    ids = set(explorer.filtered["id"])
-    assert ids, "the filter leaves something to compare"
-    assert ids == await api_ids(explorer)
-
-
-async def test_facet_counts_say_what_choosing_an_option_leaves(explorer):
-    explorer.json_filters = ["machine.cpu.count >= 8"]
-    site_id, count = next(iter(explorer.counts["site"].items()))
-    explorer.site_ids = [site_id]
-    assert len(explorer.filtered) == count
-
-
-@pytest.mark.parametrize(
-    ("path", "op", "value", "words"),
-    [
-        pytest.param("nope.nothing", ">=", 1, "not a field", id="unknown-field"),
-        pytest.param("machine.cpu.count", "==", "two words", "one word", id="value-with-space"),
-    ],
-)
-async def test_json_filters_that_cannot_work_are_refused_before_anything_runs(
-    explorer, path, op, value, words
-):
-    before = list(explorer.json_filters)
-    assert explorer.add_json_filter(path, op, value) is False
-    assert words in explorer.filter_problem and explorer.json_filters == before
-
-
-async def test_an_operator_that_does_not_fit_the_type_is_refused(explorer):
-    text_field = next(f for f in explorer.fields if f.kind == "string" or f.enum)
-    assert explorer.add_json_filter(text_field.path, ">=", "x") is False
-    assert "takes only" in explorer.filter_problem
-    number = next(f for f in explorer.fields if f.numeric)
-    assert explorer.add_json_filter(number.path, ">=", 1)
-    assert explorer.json_filters == [f"{number.path} >= 1"] and explorer.filter_problem == ""
-
-
-async def test_choosing_another_benchmark_cancels_the_load_in_progress(fresh_sandbox):
-    server = fresh_sandbox(latency_ms=150, size=1500)
-    client = PerfClient(server.url)
-    state = ExplorerState(client=client)
-    await state.start()
-    big = await flagship_id(client)
-    other = next(b.id for b in state.benchmarks if b.id != big)
-    state.benchmark_id = big
-    await until(lambda: state.loading and state.progress[1] > 1)
-    state.benchmark_id = other
-    await until(lambda: not state.loading)
-    await asyncio.sleep(0.5)  # a superseded load must not land afterwards
-    assert set(state.population["benchmark_id"]) == {other}
-    await client.aclose()
-
-
-async def test_a_benchmark_set_before_start_gets_the_same_view_as_one_chosen(explorer):
-    """A shared link sets the benchmark before the session starts: same columns, same plot."""
-    state = ExplorerState(client=explorer.client)
-    state.benchmark_id = explorer.benchmark_id  # as the URL sets it, then the page loads
-    await asyncio.sleep(0.5)
-    await state.start()
-    await until(lambda: len(state.population) == len(explorer.population) and not state.loading)
-    assert [f.path for f in state.fields] == [f.path for f in explorer.fields]
-    assert (state.columns, state.plot_y) == (explorer.columns, explorer.plot_y)
-
-
-async def test_copy_as_code_reproduces_the_query(explorer):
-    explorer.param.update(json_filters=["machine.cpu.count >= 8"], execution_after=date(2025, 1, 1))
-    python, curl = explorer.query_code()
-    assert "client.results.all(benchmark_id=" in python and "machine.cpu.count >= 8" in python
-    assert "filters=machine.cpu.count+%3E%3D+8" in curl and "execution_after=2025-01-01" in curl
-    namespace: dict = {}
-    code = python.replace(repr(explorer.client.base_url), repr(explorer.client.base_url))
-    exec(compile(code, "snippet", "exec"), namespace)  # the snippet runs as printed
-    assert {r.id for r in namespace["results"]} == set(explorer.filtered["id"])
-
-
-async def test_summary_and_reference(explorer):
-    explorer.plot_group = "site"
-    summary = explorer.summary()
-    assert {"n", "median", "iqr", "min", "max"} <= set(summary.columns)
-    explorer.reference = str(summary.index[0])
-    relative = explorer.summary()
-    assert relative.loc[explorer.reference, "speedup"] == pytest.approx(1.0)
-
 
 async def test_the_explorer_view_exposes_the_filtered_rows_as_a_dataframe(sandbox_url):
     client = PerfClient(sandbox_url)
     view = ResultsExplorer(ExplorerState(client=client))
     root = view.__panel__().get_root(Document())  # before anything loads, as a session does
     await view.state.start()
-    chosen = view.state.benchmark_id = await flagship_id(client)
+    chosen = view.state.benchmark_id = (await flagship(client)).id
     await until(lambda: set(view.value["benchmark_id"]) == {chosen} and not view.state.loading)
     suggested = [f.path for f in view.state.fields if f.suggested]
     assert suggested and view.state.columns == suggested
@@ -198,7 +44,7 @@ async def test_the_explorer_view_exposes_the_filtered_rows_as_a_dataframe(sandbo
 async def test_a_rendered_chooser_keeps_a_benchmark_set_before_the_list_is_loaded(sandbox_url):
     """A link (or notebook code) names the benchmark before the benchmarks are loaded."""
     client = PerfClient(sandbox_url)
-    chosen = await flagship_id(client)
+    chosen = (await flagship(client)).id
     view = ResultsExplorer(ExplorerState(client=client))
     root = view.__panel__().get_root(Document())
     view.state.benchmark_id = chosen

@@ -7,6 +7,7 @@ import socket
 
 import httpx
 from bokeh.document import Document
+from helpers import until
 from panel.io.state import set_curdoc
 
 from dashboard.api import PerfClient, User
@@ -15,8 +16,6 @@ from dashboard.results.table import LATEST_COLUMNS
 from dashboard.state import SessionState
 from dashboard.views import AppShell
 from dashboard.views.shell import connection_html, identity_html
-
-from .conftest import until
 
 
 def session(url: str, sandbox: bool = True) -> SessionState:

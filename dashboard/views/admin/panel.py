@@ -162,6 +162,7 @@ class AdminPanel(pn.viewable.Viewer):
             selectable="checkbox",
             row_content=self._submission_detail,
             embed_content=False,
+            css_classes=["admin-submissions"],
         )
         self._submissions_heading = pn.pane.HTML("")
         approve = pn.widgets.Button(label="Approve the ticked submissions", color="primary")

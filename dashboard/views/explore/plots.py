@@ -40,7 +40,9 @@ class PlotsPanel(ExplorerView):
         self._x = choice(pn.widgets.Select, state, "plot_x", label="X", width=200)
         self._y = choice(pn.widgets.Select, state, "plot_y", label="Y", width=200)
         self._live: LivePlot | None = None
-        self._plot = pn.pane.HoloViews(sizing_mode="stretch_width", min_height=420)
+        self._plot = pn.pane.HoloViews(
+            sizing_mode="stretch_width", min_height=420, css_classes=["explore-plot"]
+        )
         self._message = alert("", "info")
         self._reference = choice(
             pn.widgets.Select, state, "reference", label="Compare with", width=220
@@ -155,6 +157,7 @@ class Comparison(ExplorerView):
                 hidden_columns=["differs"],
                 frozen_columns=["Field"],
                 sizing_mode="stretch_width",
+                css_classes=["compare-table"],
             )
             # Styles are worked out whenever the value changes: registered once.
             self._table.style.apply(

@@ -38,6 +38,7 @@ class ResultsTable(ExplorerView):
             embed_content=False,
             sizing_mode="stretch_width",
             layout="fit_data_stretch",
+            css_classes=["explore-table"],
         )
         self._table.param.watch(self._sorted, "sorters")
         self._table.param.watch(
@@ -140,7 +141,13 @@ class ResultsTable(ExplorerView):
         """A row's full JSON, collapsible."""
         match = self.state.filtered.loc[self.state.filtered["id"] == row["id"], "raw"]
         document = match.iloc[0] if len(match) else {}
-        return pn.pane.JSON(document, depth=2, theme="light", sizing_mode="stretch_width")
+        return pn.pane.JSON(
+            document,
+            depth=2,
+            theme="light",
+            sizing_mode="stretch_width",
+            css_classes=["result-json"],
+        )
 
     def _show_code(self, *_events) -> None:
         python, curl = self.state.query_code()

@@ -1,5 +1,5 @@
-"""The explorer's plots: each kind and grouping renders, invalid specs explain themselves,
-large result sets reach the browser as an image, and selections map back to result ids."""
+"""The explorer's plots: each kind and grouping renders, with its axes, labels and hover,
+and large result sets reach the browser as an image."""
 
 from __future__ import annotations
 
@@ -9,10 +9,10 @@ import logging
 
 import holoviews as hv
 import numpy as np
-import pandas as pd
 import pytest
 from bokeh.embed import json_item
 from bokeh.models import HoverTool, LogScale
+from helpers import CPUS, SCORE, TAGS, spec_for
 
 from dashboard.plots.elements import (
     NO_TAG,
@@ -21,71 +21,7 @@ from dashboard.plots.elements import (
     hover_columns,
     median_iqr_bars,
 )
-from dashboard.plots.selection import selection_ids
 from dashboard.plots.spec import GROUPS, PLOT_KINDS, PlotSpec
-
-SCORE = "json.result.score"
-CPUS = "json.machine.cpu.count"
-SITES = ["CESNET", "CESGA", "IFCA", "INFN", "<img src=x onerror=alert(1)>", "CYFRONET"]
-FLAVOR_SIZES = {"small": 1, "medium": 2, "large": 4, "xlarge": 8}
-TAGS = ["gpu", "hpc", "ssd", "<b>bold</b>"]
-
-
-def make_results(rows: int, seed: int = 0) -> pd.DataFrame:
-    """A results frame as frames.py builds it: 6 sites with 4 flavors each, a log-normal
-    score that falls with flavor size, cpu counts, random tags, two years of dates."""
-    rng = np.random.default_rng(seed)
-    site = rng.integers(0, len(SITES), rows)
-    size = rng.integers(0, len(FLAVOR_SIZES), rows)
-    multiplier = np.array(list(FLAVOR_SIZES.values()))[size]
-    flavor_names = np.array([f"{s.lower()[:6]}.{f}" for s in SITES for f in FLAVOR_SIZES])
-    tag_sets = [c for n in range(3) for c in itertools.combinations(TAGS, n)]
-    executed = pd.Timestamp("2023-01-01", tz="UTC") + pd.to_timedelta(
-        rng.uniform(0, 730, rows), unit="D"
-    )
-    cpus = pd.array(multiplier * 2, dtype="Int64")
-    cpus[rng.random(rows) < 0.05] = pd.NA
-    return pd.DataFrame(
-        {
-            "id": [f"r{i:06d}" for i in range(rows)],
-            "benchmark": pd.Categorical(["hpl"] * rows),
-            "site": pd.Categorical(np.array(SITES)[site]),
-            "flavor": pd.Categorical(flavor_names[site * len(FLAVOR_SIZES) + size]),
-            "site_id": [f"s{i}" for i in site],
-            "flavor_id": [f"f{i}" for i in size],
-            "tags": [tag_sets[i] for i in rng.integers(0, len(tag_sets), rows)],
-            "execution_datetime": executed,
-            "upload_datetime": executed + pd.Timedelta(hours=2),
-            SCORE: rng.lognormal(np.log(40 / multiplier), 0.5),
-            CPUS: cpus,
-            "json.machine.memory_gb": multiplier * 3.75,
-            "json.result.delta": rng.normal(0, 1, rows),
-            "json.result.passed": pd.array(rng.random(rows) < 0.9, dtype="boolean"),
-            "json.system.os": np.array(["linux", "<script>x</script>"])[rng.integers(0, 2, rows)],
-        }
-    )
-
-
-@pytest.fixture(scope="module", autouse=True)
-def bokeh_backend() -> None:
-    hv.extension("bokeh")
-
-
-@pytest.fixture(scope="module")
-def results() -> pd.DataFrame:
-    return make_results(300)
-
-
-@pytest.fixture(scope="module")
-def many_results() -> pd.DataFrame:
-    return make_results(100_000, seed=1)
-
-
-def spec_for(kind: str, group: str = "site", **options) -> PlotSpec:
-    """A valid spec of `kind`: score over time, or the score distribution."""
-    if kind == "histogram":
-        return PlotSpec(kind=kind, x=SCORE, group=group, **options)
-    return PlotSpec(kind=kind, y=SCORE, group=group, **options)
 
 
 def glyph_types(plot) -> set[str]:
@@ -118,57 +54,6 @@ EXPECTED_GLYPHS = {
 )
 def test_every_kind_and_grouping_renders(results, kind, group):
     assert EXPECTED_GLYPHS[kind] <= glyph_types(build_plot(results, spec_for(kind, group)))
-
-
-@pytest.mark.parametrize(
-    ("spec", "message"),
-    [
-        (PlotSpec(kind="pie", y=SCORE), "Unknown plot kind 'pie'"),
-        (PlotSpec(group="benchmark", y=SCORE), "Unknown grouping 'benchmark'"),
-        (PlotSpec(kind="box"), "Choose a numeric column for y"),
-        (PlotSpec(y="json.system.os"), "system.os (y) is not numeric"),
-        (PlotSpec(y="json.result.passed"), "result.passed (y) is not numeric"),
-        (PlotSpec(y="json.result.missing"), "result.missing (y) is not a column"),
-        (PlotSpec(x="site", y=SCORE), "site (x) is not numeric or date"),
-        (PlotSpec(kind="histogram", x="json.system.os"), "system.os (x) is not numeric or date"),
-        (PlotSpec(kind="histogram", x=""), "Choose a numeric or date column for x"),
-        (PlotSpec(y="json.result.delta", logy=True), "log axis needs positive values: "),
-        (PlotSpec(y=SCORE, logx=True), "log axis needs numbers: execution date is a date"),
-    ],
-    ids=[
-        "unknown-kind",
-        "unknown-group",
-        "y-missing",
-        "y-text",
-        "y-boolean",
-        "y-not-a-column",
-        "scatter-x-category",
-        "histogram-x-text",
-        "histogram-x-missing",
-        "log-of-negatives",
-        "log-of-dates",
-    ],
-)
-def test_invalid_specs_explain_themselves_and_do_not_build(results, spec, message):
-    problems = spec.problems(results)
-    assert len(problems) == 1
-    assert problems[0].startswith(message)
-    with pytest.raises(ValueError) as error:
-        build_plot(results, spec)
-    assert str(error.value) == problems[0]
-
-
-def test_log_problem_counts_the_rows_that_are_not_positive(results):
-    spec = PlotSpec(kind="box", y="json.result.delta", logy=True)
-    not_positive = int((results["json.result.delta"] <= 0).sum())
-    assert spec.problems(results) == [
-        f"log axis needs positive values: {not_positive} rows are <= 0"
-    ]
-
-
-def test_valid_specs_have_no_problems(results):
-    assert all(spec_for(kind).problems(results) == [] for kind in PLOT_KINDS)
-    assert PlotSpec(x=CPUS, y=SCORE, logx=True, logy=True).problems(results) == []
 
 
 @pytest.mark.parametrize("kind", ["scatter", "box", "violin", "bar"])
@@ -249,31 +134,6 @@ def test_large_log_scatter_is_rasterized_on_log_values(many_results):
     low, high = np.log10(many_results[SCORE].agg(["min", "max"]))
     # The image covers every value, widened by no more than a pixel.
     assert image.range(1) == pytest.approx((low, high), abs=(high - low) / 100)
-
-
-def test_selection_ids_of_a_box_selection(results):
-    box = (hv.dim(SCORE) > 5) & (hv.dim(SCORE) < 10)
-    inside = results[(results[SCORE] > 5) & (results[SCORE] < 10)]
-    assert 0 < len(inside) < len(results)
-    assert selection_ids(results, box) == set(inside["id"])
-
-
-def test_selection_ids_of_dates_tags_and_log_axes(results):
-    after = hv.dim("execution_datetime") > np.datetime64("2024-01-01")
-    later = results["execution_datetime"] > pd.Timestamp("2024-01-01", tz="UTC")
-    assert selection_ids(results, after) == set(results.loc[later, "id"])
-    gpu = hv.dim("tags").isin(["gpu"])
-    assert selection_ids(results, gpu) == {
-        i for i, t in zip(results["id"], results["tags"], strict=True) if "gpu" in t
-    }
-    assert selection_ids(results, hv.dim(f"log10({SCORE})") > 1) == set(
-        results.loc[results[SCORE] > 10, "id"]
-    )
-
-
-def test_selection_ids_without_selection_or_on_missing_columns(results):
-    assert selection_ids(results, None) == set(results["id"])
-    assert selection_ids(results, hv.dim("json.not.here") > 1) == set()
 
 
 def test_hover_renders_values_as_text(results):

@@ -3,23 +3,21 @@
 from __future__ import annotations
 
 import random
-from datetime import UTC, datetime
 from typing import Any, get_args
 from urllib.parse import quote
 
 import pytest
+from helpers import ALL_OPERATORS, DOCUMENTS, leaf_kind, leaves
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from dashboard.sandbox import seed_schemas
 from dashboard.sandbox.seed import generate
-from dashboard.schema.fields import Kind, SchemaField, fields_from_data, merge_fields
+from dashboard.schema.fields import Kind, SchemaField, fields_from_data
 from dashboard.schema.flatten import flatten_schema
-from dashboard.schema.jsonpath import MISSING
-from dashboard.schema.jsonpath import value_at as lookup
 
-ALL_OPERATORS = ("==", ">", "<", ">=", "<=")
 KINDS = set(get_args(Kind))
+
 
 # Each case: a schema and the fields it must give, in document order, with the
 # attributes that matter for that case (the others are not checked).
@@ -423,6 +421,7 @@ def test_schemas_that_double_at_every_level_stay_bounded() -> None:
 
 # --- the sandbox's seeded benchmarks ---
 
+
 SUGGESTED = {
     "c-ray CPU ray tracing": {"machine.cpu.count", "result.score"},
     "TensorFlow CNN training throughput": {"machine.gpu.model", "training.model", "result.score"},
@@ -431,6 +430,8 @@ SUGGESTED = {
     "iperf3 TCP throughput between two VMs": {"result.score"},
     "sysbench CPU prime numbers": {"result.events_per_second"},
 }
+
+
 # The seed adds the operating system to every machine, but only c-ray's schema names it.
 UNDECLARED = {"c-ray CPU ray tracing": set()}
 
@@ -489,169 +490,12 @@ def test_seeded_scores_know_their_direction_and_unit() -> None:
     assert score(seed_schemas.sysbench_cpu(), "result.events_per_second").lower_is_better is False
 
 
-# --- presentation: units, direction, operators, labels ---
-
-
-@pytest.mark.parametrize(
-    ("description", "unit"),
-    [
-        ("Median render time, in seconds (lower is better).", "s"),
-        ("Render time (s)", "s"),
-        ("Bandwidth [MB/s]", "MB/s"),
-        ("Throughput in images per second.", "images/s"),
-        ("Throughput, images/s", "images/s"),
-        ("Mean latency, ms", "ms"),
-        ("Memory of the VM in GiB.", "GiB"),
-        ("Receiver throughput in Gbit/s.", "Gbit/s"),
-        ("When the run started (RFC 3339, UTC).", None),
-        ("Number of vCPUs visible in the container.", None),
-        ("Triad (a = b + q*c), option (b)", None),
-        ("Events per second (higher is better).", None),
-        ("", None),
-    ],
-    ids=lambda value: (value or "none")[:24],
-)
-def test_unit_from_description(description: str, unit: str | None) -> None:
-    fields = flatten_schema({"properties": {"x": {"type": "number", "description": description}}})
-    assert fields[0].unit == unit
-
-
-@pytest.mark.parametrize(
-    ("field", "expected"),
-    [
-        (SchemaField("t", "number", description="Run time (lower is better)"), True),
-        (SchemaField("t", "number", description="Errors; less is better"), True),
-        (SchemaField("t", "number", title="Size, smaller is better"), True),
-        (SchemaField("t", "number", description="Score, higher is better"), False),
-        (SchemaField("t", "number", description="More is better."), False),
-        (SchemaField("t", "number", description="Larger is better"), False),
-        (SchemaField("t", "number", unit="ms"), True),
-        (SchemaField("t", "number", unit="s"), True),
-        (SchemaField("t", "number", description="Mean latency"), True),
-        (SchemaField("t", "number", description="Duration in seconds"), True),
-        (SchemaField("t", "number", unit="MB/s"), False),
-        (SchemaField("t", "number", unit="images/s"), False),
-        (SchemaField("t", "number", unit="IOPS"), False),
-        (SchemaField("t", "number", description="Operations per second"), False),
-        (SchemaField("t", "number", description="Number of vCPUs"), None),
-        (SchemaField("t", "number"), None),
-    ],
-    ids=lambda value: (
-        value.description or value.title or value.unit or "bare"
-        if isinstance(value, SchemaField)
-        else str(value)
-    ),
-)
-def test_lower_is_better(field: SchemaField, expected: bool | None) -> None:
-    assert field.lower_is_better is expected
-
-
-@pytest.mark.parametrize(
-    ("field", "operators", "numeric"),
-    [
-        (SchemaField("x", "number"), ALL_OPERATORS, True),
-        (SchemaField("x", "integer"), ALL_OPERATORS, True),
-        (SchemaField("x", "datetime"), ALL_OPERATORS, False),
-        (SchemaField("x", "boolean"), ("==",), False),
-        (SchemaField("x", "string"), ("==",), False),
-        (SchemaField("x", "integer", enum=(1, 2)), ("==",), True),
-        (SchemaField("x", "array"), (), False),
-        (SchemaField("x", "object"), (), False),
-        (SchemaField("x", "any"), (), False),
-        (SchemaField("x", "any", enum=("a", 1)), ("==",), False),
-    ],
-    ids=lambda value: (
-        value.kind + ("-enum" if value.enum else "") if isinstance(value, SchemaField) else None
-    ),
-)
-def test_operators_fit_the_kind(field: SchemaField, operators: tuple[str, ...], numeric: bool):
-    assert (field.operators, field.numeric) == (operators, numeric)
-
-
-@pytest.mark.parametrize(
-    ("field", "label"),
-    [
-        (SchemaField("result.score", "number", unit="s"), "score [s]"),
-        (SchemaField("result.score", "number", title="Render time", unit="s"), "Render time [s]"),
-        (SchemaField("machine.cpu.count", "integer"), "count"),
-        (SchemaField("top", "string"), "top"),
-    ],
-    ids=["unit", "title-and-unit", "last-part", "top-level"],
-)
-def test_label(field: SchemaField, label: str) -> None:
-    assert field.label == label
-
-
-# --- data: fields_from_data, merge_fields, lookup ---
-
-
-def test_fields_from_data_infers_kinds_across_documents() -> None:
-    documents = [
-        {"n": 1, "x": 1, "t": "2024-05-01T10:00:00Z", "s": "a", "m": 1, "e": {}, "l": [1]},
-        {"n": 2, "x": 2.5, "t": "2024-05-02", "s": "2024-05-02", "m": "a", "z": None},
-        "not a document",
-    ]
-    kinds = {f.path: f.kind for f in fields_from_data(documents)}  # type: ignore[arg-type]
-    assert kinds == {
-        "n": "integer",
-        "x": "number",
-        "t": "datetime",
-        "s": "string",
-        "m": "any",
-        "e": "object",
-        "l": "array",
-        "z": "any",
-    }
-    assert [f.path for f in fields_from_data(documents, limit=1)] == list(documents[0])
-
-
-def test_merge_fields_puts_schema_first_then_sorted_data_paths() -> None:
-    schema_fields = [
-        SchemaField("b", "number", description="From the schema."),
-        SchemaField("a", "any"),
-    ]
-    data_fields = [
-        SchemaField("z", "string"),
-        SchemaField("a", "integer"),
-        SchemaField("b", "integer"),
-        SchemaField("machine.os", "string"),
-    ]
-    merged = merge_fields(schema_fields, data_fields)
-    assert [(f.path, f.kind) for f in merged] == [
-        ("b", "number"),
-        ("a", "integer"),  # the schema did not say; the data does
-        ("machine.os", "string"),
-        ("z", "string"),
-    ]
-    assert merged[0].description == "From the schema."
-
-
-@pytest.mark.parametrize(
-    ("document", "path", "value"),
-    [
-        ({"a": {"b": {"c": 1}}}, "a.b.c", 1),
-        ({"a": {"b": None}}, "a.b", None),
-        ({"a": {"b": 1}}, "a.c", MISSING),
-        ({"a": 1}, "a.b", MISSING),
-        ({"a": [1, 2]}, "a.0", MISSING),
-        # a path is split on its dots, as the API splits it: a key holding a dot is
-        # out of every path's reach, and filters, columns and summaries agree on that
-        ({"a.b": 1}, "a.b", MISSING),
-        ({"a": {"b.c": {"d": 2}}}, "a.b.c.d", MISSING),
-        ({"a": {"b": {}}, "a.b": {"c": 3}}, "a.b.c", MISSING),
-        ({"a": {"b": {"c": 3}}, "a.b": {"c": 4}}, "a.b.c", 3),
-        ({"wall time": 4}, "wall time", 4),
-    ],
-    ids=["nested", "null", "absent", "through-scalar", "into-list", "dotted-name-unreachable",
-         "dotted-inner-name-unreachable", "no-backtracking", "nested-not-dotted", "space"],
-)  # fmt: skip
-def test_lookup(document: dict[str, Any], path: str, value: Any) -> None:
-    assert lookup(document, path) is value or lookup(document, path) == value
-
-
 # --- properties ---
 
+
 NAMES = st.sampled_from(["a", "b", "c", "a.b", "x y", "<i>", "~/", ""])
+
+
 REFS = st.sampled_from(
     [
         "#",
@@ -670,9 +514,17 @@ REFS = st.sampled_from(
         None,
     ]
 )
+
+
 TYPES = st.sampled_from(["number", "integer", "boolean", "string", "array", "object", "null", "x"])
+
+
 JSON_SCALARS = st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=4)
+
+
 GARBAGE = st.none() | st.integers() | st.text(max_size=3) | st.lists(st.integers(), max_size=2)
+
+
 KEYWORDS = {
     "type": TYPES | st.lists(TYPES, max_size=3) | GARBAGE,
     "format": st.sampled_from(["date-time", "date", "uri"]),
@@ -708,6 +560,8 @@ SCHEMAS = st.recursive(
     subschemas,
     max_leaves=12,
 )
+
+
 ROOTS = st.builds(
     lambda body, a, b, c: (
         {**body, "$defs": {"a": a, "b": b, "a/b": a}, "definitions": {"c": c}}
@@ -719,6 +573,8 @@ ROOTS = st.builds(
     SCHEMAS,
     SCHEMAS,
 )
+
+
 PROPERTY_SETTINGS = settings(max_examples=150, derandomize=True, deadline=None)
 
 
@@ -732,54 +588,6 @@ def test_flatten_never_raises_and_gives_unique_fields(schema: Any) -> None:
         assert f.kind in KINDS
         assert set(f.operators) <= set(ALL_OPERATORS)
         assert isinstance(f.label, str) and f.lower_is_better in (True, False, None)
-
-
-KEYS = st.text(alphabet="ab~/%# <é_1", min_size=1, max_size=5)
-DATETIMES = st.datetimes(
-    min_value=datetime(1990, 1, 1), max_value=datetime(2100, 1, 1), timezones=st.just(UTC)
-).map(datetime.isoformat)
-LEAF_VALUES = (
-    st.none()
-    | st.booleans()
-    | st.integers()
-    | st.floats(allow_nan=False, allow_infinity=False)
-    | st.text(max_size=5)
-    | DATETIMES
-    | st.lists(st.integers(), max_size=3)
-)
-DOCUMENTS = st.dictionaries(
-    KEYS,
-    st.recursive(
-        LEAF_VALUES, lambda inner: st.dictionaries(KEYS, inner, max_size=4), max_leaves=15
-    ),
-    min_size=1,
-    max_size=5,
-)
-
-
-def leaf_kind(value: Any) -> str:
-    """The kind a column of this one value has (what the dashboard should call it)."""
-    if isinstance(value, bool):
-        return "boolean"
-    if isinstance(value, int):
-        return "integer"
-    if isinstance(value, float):
-        return "number"
-    if isinstance(value, str):
-        return "datetime" if len(value) > 5 else "string"  # only DATETIMES are that long
-    return {list: "array", dict: "object"}.get(type(value), "any")
-
-
-def leaves(document: dict[str, Any], prefix: str = "") -> dict[str, Any]:
-    """Every leaf of a document (lists and empty objects included) by dotted path."""
-    found: dict[str, Any] = {}
-    for name, value in document.items():
-        path = f"{prefix}.{name}" if prefix else name
-        if isinstance(value, dict) and value:
-            found.update(leaves(value, path))
-        else:
-            found[path] = value
-    return found
 
 
 def schema_for(value: Any, rng: random.Random, defs: dict[str, Any]) -> dict[str, Any]:
@@ -823,16 +631,3 @@ def test_flatten_finds_every_leaf_of_a_described_document(document: dict, seed: 
     schema = {**schema_for(document, random.Random(seed), defs), "$defs": defs}
     fields = {f.path: f.kind for f in flatten_schema(schema)}
     assert fields == {path: leaf_kind(value) for path, value in leaves(document).items()}
-
-
-@PROPERTY_SETTINGS
-@given(st.lists(DOCUMENTS, min_size=1, max_size=3))
-def test_fields_from_data_finds_every_leaf(documents: list[dict[str, Any]]) -> None:
-    fields = {f.path: f.kind for f in fields_from_data(documents)}
-    expected = {path for document in documents for path in leaves(document)}
-    assert set(fields) == expected
-    first = leaves(documents[0])
-    if len(documents) == 1:
-        assert fields == {path: leaf_kind(value) for path, value in first.items()}
-    for path, value in first.items():
-        assert lookup(documents[0], path) == value

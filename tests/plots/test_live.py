@@ -11,17 +11,12 @@ import panel as pn
 import pytest
 from bokeh.document import Document
 from bokeh.models import GlyphRenderer, Image, Plot
+from helpers import CPUS, SCORE, make_results
 from panel.io.state import set_curdoc
-from test_plots import CPUS, SCORE, make_results
 
 from dashboard.plots.elements import RASTERIZE_ABOVE, build_plot
 from dashboard.plots.live import LivePlot
 from dashboard.plots.spec import PlotSpec
-
-
-@pytest.fixture(scope="module", autouse=True)
-def bokeh_backend() -> None:
-    hv.extension("bokeh")
 
 
 @pytest.fixture(scope="module")

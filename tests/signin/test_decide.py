@@ -2,13 +2,9 @@
 
 from __future__ import annotations
 
-import asyncio
-import os
-
 import pytest
 
 from dashboard import signin
-from dashboard.cli import build_parser, oauth_options
 
 HUB = {"JUPYTERHUB_API_URL": "http://hub/api", "JUPYTERHUB_API_TOKEN": "t", "JUPYTERHUB_USER": "a"}
 
@@ -77,34 +73,3 @@ def test_a_personal_token_is_served_on_a_loopback_address_only(how, address, ref
     assert bool(words) is refused
     if refused:
         assert words.startswith(f"Refusing to serve on {address}: with a personal token")
-
-
-def test_oidc_agent_is_asked_once_a_minute_and_again_when_refused(tmp_path):
-    calls = tmp_path / "calls"
-    agent = tmp_path / "oidc-token"
-    agent.write_text(f'#!/bin/sh\necho x >> {calls}\n[ "$1" = lab ] && echo token-of-lab\n')
-    agent.chmod(0o755)
-    source = signin.OidcAgentToken("lab", command=str(agent))
-    assert asyncio.run(source.token()) == "token-of-lab"
-    assert asyncio.run(source.token()) == "token-of-lab"
-    assert len(calls.read_text().split()) == 1
-    assert asyncio.run(source.token(fresh=True)) == "token-of-lab"
-    assert len(calls.read_text().split()) == 2
-    assert asyncio.run(signin.OidcAgentToken("other", command=str(agent)).token()) is None
-    assert "token" not in repr(source).replace("OidcAgentToken", "")
-
-
-def test_checkin_presets_panels_oauth_for_the_realm_chosen(monkeypatch):
-    monkeypatch.delenv("PANEL_OAUTH_SCOPE", raising=False)
-    args = build_parser().parse_args(["--checkin", "demo", "--oauth-key", "client-id"])
-    options = oauth_options(args, env={})
-    realm = "https://aai-demo.egi.eu/auth/realms/egi/protocol/openid-connect"
-    assert options["oauth_provider"] == "generic" and options["oauth_key"] == "client-id"
-    assert options["oauth_extra_params"] == {
-        "AUTHORIZE_URL": f"{realm}/auth",
-        "TOKEN_URL": f"{realm}/token",
-        "USER_URL": f"{realm}/userinfo",
-    }
-    assert "offline_access" in os.environ["PANEL_OAUTH_SCOPE"].split(",")
-    assert len(options["cookie_secret"]) >= 32, "a secret of its own when none is given"
-    assert oauth_options(build_parser().parse_args([]), env={}) == {}, "no OAuth unless asked"

@@ -10,15 +10,13 @@ from urllib.parse import parse_qsl
 
 import httpx
 import pytest
-from helpers import demo_token
+from helpers import Faulty, demo_token, nested, no_traceback_logged, until
 from silent_listener import SilentListener, within
 
 from dashboard.api import PerfClient
 from dashboard.state.explorer import ExplorerState
 from dashboard.state.submit import SubmitState
 from dashboard.state.upload import PASTED, UploadState
-
-from .conftest import Faulty, until
 
 
 async def filled_in(client: PerfClient) -> UploadState:
@@ -351,13 +349,9 @@ async def test_a_result_stored_only_after_the_lookup_is_found_by_the_next_send(p
     assert proxied.proxy.reached.count(UPLOAD) == 1
 
 
-def _nested(levels: int) -> bytes:
-    return b'{"a": ' * levels + b"1" + b"}" * levels
-
-
 HOSTILE_FILES = [
-    pytest.param(_nested(10_000), "run.json", "nested more than 32 levels", id="nested-10000"),
-    pytest.param(_nested(33), "run.json, at a.a.a", "nested more than 32 levels", id="nested-33"),
+    pytest.param(nested(10_000), "run.json", "nested more than 32 levels", id="nested-10000"),
+    pytest.param(nested(33), "run.json, at a.a.a", "nested more than 32 levels", id="nested-33"),
     pytest.param(
         b'{"result": {"score": ' + b"7" * 5000 + b"}}",
         "run.json, at result.score",
@@ -404,11 +398,6 @@ HOSTILE_FILES = [
 ]
 
 
-def _no_traceback_logged(caplog) -> None:
-    assert all(not record.exc_info for record in caplog.records)
-    assert "Traceback" not in caplog.text
-
-
 @pytest.mark.parametrize(("data", "where", "words"), HOSTILE_FILES)
 async def test_a_hostile_file_is_said_in_the_form_and_nothing_is_sent(
     form, caplog, data, where, words
@@ -422,7 +411,7 @@ async def test_a_hostile_file_is_said_in_the_form_and_nothing_is_sent(
     await form.send()
     assert "no file is ready to send" in form.message
     assert form.transport.posts == [], "nothing reached the API"
-    _no_traceback_logged(caplog)
+    no_traceback_logged(caplog)
 
 
 async def test_pasted_text_with_a_lone_surrogate_is_said_in_the_form(form, caplog):
@@ -434,7 +423,7 @@ async def test_pasted_text_with_a_lone_surrogate_is_said_in_the_form(form, caplo
     assert "half of a UTF-16 surrogate pair" in problem.message
     await form.send()
     assert form.transport.posts == []
-    _no_traceback_logged(caplog)
+    no_traceback_logged(caplog)
 
 
 async def test_minus_zero_and_long_texts_are_ordinary_values(form):
@@ -463,7 +452,7 @@ async def test_a_benchmark_schema_with_a_remote_ref_fetches_nothing_and_says_so(
     assert f'"{remote}" refers to a document outside this schema' in problem.message
     await form.send()
     assert form.transport.posts == []
-    _no_traceback_logged(caplog)
+    no_traceback_logged(caplog)
 
 
 async def test_a_date_time_that_is_not_one_is_refused_in_the_session(form):
