@@ -46,7 +46,9 @@ def test_latency_delays_every_request_yet_requests_overlap(fresh_sandbox):
     one, eight, answers = asyncio.run(timed_requests())
 
     assert one >= 0.3
-    assert eight < 8 * 0.3 / 2, "concurrent requests should wait their latency side by side"
+    # one after another they would take 8 latencies; side by side, about one (the margin
+    # is for a machine busy with other tests)
+    assert eight < 8 * 0.3 * 0.6, "concurrent requests should wait their latency side by side"
     assert {answer.status_code for answer in answers} == {200}
 
 
