@@ -70,12 +70,14 @@ def _soon(work) -> None:
     asyncio.get_running_loop().create_task(work)
 
 
-def explorer(api_url: str | None = None, token=None, **params):
-    """The results explorer, loading in the background; ``await view.loaded()`` to wait."""
+def explorer(api_url: str | None = None, token=None, benchmark_id: str = "", **params):
+    """The results explorer on ``benchmark_id`` (``"*"``: every benchmark; nothing is
+    loaded until one is chosen), loading in the background; ``await view.loaded()`` waits."""
     from dashboard.state.explorer import ExplorerState
     from dashboard.views.explore.explorer import ResultsExplorer
 
-    view = ResultsExplorer(ExplorerState(client=_async_client(api_url, token)), **params)
+    state = ExplorerState(client=_async_client(api_url, token), benchmark_id=benchmark_id)
+    view = ResultsExplorer(state, **params)
     _soon(view.state.start())
     return view
 

@@ -6,8 +6,8 @@ and never relies on counts staying put. ``fresh_sandbox`` starts isolated server
 for tests that need options (latency, size, auth mode) or a clean state.
 ``fault_proxy`` puts a :class:`faultproxy.FaultProxy` in front of one, to lose answers.
 ``anonymous_client`` and ``explorer`` read the shared sandbox as the dashboard does.
-Panel's state is reset after every test of every tier, so no test sees another's
-documents or caches.
+Panel's state and the shared copies of results are reset after every test of every
+tier, so no test sees another's documents or caches.
 
 The benchmarks tests submit use container images under ``example/``: every sandbox of
 the test run (and of the processes it starts) knows them, as a registry knows pushed
@@ -29,6 +29,7 @@ from dashboard.api import PerfClient
 from dashboard.sandbox import IMAGES_ENV, SandboxConfig, SandboxServer
 from dashboard.sandbox.identities import identity_by_key
 from dashboard.state.explorer import ExplorerState
+from dashboard.state.shared import SHARED
 
 TEST_IMAGES = "example/*"
 os.environ[IMAGES_ENV] = TEST_IMAGES
@@ -40,6 +41,7 @@ def panel_state():
     pn.state.kill_all_servers()
     pn.state.reset()
     pn.state.clear_caches()
+    SHARED.clear()  # the next test's sandbox may answer on the same port
 
 
 @pytest.fixture(scope="session")

@@ -320,8 +320,30 @@ def wait_for_http(
 
 #: The explorer's count once results are loaded ("0 of 0" shows before anything is).
 LOADED = re.compile(r"[1-9][\d,]* of [\d,]+ results match")
+#: What the explorer says on a page opened without a benchmark (nothing is loaded).
+NOTHING_CHOSEN = "Choose a benchmark above to explore its results."
 ADMIN_TAB = re.compile(r"^Admin \((\d+) pending\)$")
 ANY_ADMIN_TAB = re.compile(r"^Admin")
+
+
+def benchmark_chooser(page):
+    """The explorer's list of benchmarks (the one offering them all)."""
+    from dashboard.views.explore.filters import ALL_BENCHMARKS
+
+    every = page.get_by_role("option", name=ALL_BENCHMARKS, exact=True)
+    return page.get_by_role("combobox").filter(has=every)
+
+
+def show_every_benchmark(page, timeout: float = 30_000) -> None:
+    """On an opened page (nothing chosen, nothing loaded), choose every benchmark and
+    wait for their results."""
+    from playwright.sync_api import expect
+
+    from dashboard.views.explore.filters import ALL_BENCHMARKS
+
+    expect(page.get_by_text(NOTHING_CHOSEN)).to_be_visible(timeout=timeout)
+    benchmark_chooser(page).select_option(label=ALL_BENCHMARKS)
+    expect(page.get_by_text(LOADED)).to_be_visible(timeout=timeout)
 
 
 def api_url_of(page) -> str:

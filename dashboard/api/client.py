@@ -11,8 +11,10 @@ same code for notebooks and scripts.
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
 import random
+import ssl
 import time
 from collections.abc import Callable, Mapping
 from typing import Any, TypeVar
@@ -49,6 +51,15 @@ T = TypeVar("T")
 
 #: Connect quickly or fail; allow a slow service time to answer a big page.
 DEFAULT_TIMEOUT = httpx.Timeout(30.0, connect=10.0)
+
+
+@functools.cache
+def _tls() -> ssl.SSLContext:
+    """One TLS context (the certificates httpx trusts) for every client of the process:
+    reading the certificates costs each new client tens of milliseconds otherwise."""
+    return httpx.create_ssl_context()
+
+
 #: Methods that do the same thing however often they are sent.
 IDEMPOTENT_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "PUT", "DELETE"})
 #: Statuses that say "try again shortly": a proxy or the service is overloaded.
@@ -117,10 +128,12 @@ class PerfClient:
             auth=BearerAuth(self.token_source),
             timeout=timeout,
             transport=transport,
+            verify=_tls(),
             headers={"Accept": "application/json", "User-Agent": "eosc-perf-dashboard"},
             limits=httpx.Limits(max_connections=max(concurrency * 2, 10)),
         )
         self._health: list[HealthCallback] = []
+        self._settings = {"timeout": timeout, "transport": transport}
         self.benchmarks = Benchmarks(self)
         self.sites = Sites(self)
         self.flavors = Flavors(self)
@@ -128,6 +141,22 @@ class PerfClient:
         self.results = Results(self)
         self.reports = Reports(self)
         self.users = Users(self)
+
+    def anonymous(self) -> PerfClient:
+        """A client of the same service with the same settings, signed in as nobody, whose
+        answers the same health watchers hear (public data shared by every session is
+        read with it, so no one's token ever shapes it). Close it after use."""
+        transport = self._settings["transport"]
+        other = PerfClient(
+            self.base_url,
+            retries=self.retries,
+            backoff=self.backoff,
+            concurrency=self.concurrency,
+            timeout=self._settings["timeout"],
+            transport=None if transport is None else _Borrowed(transport),
+        )
+        other._health = self._health
+        return other
 
     def __repr__(self) -> str:
         return f"PerfClient({self.base_url!r}, {self.token_source!r})"
@@ -309,3 +338,16 @@ class PerfClient:
             concurrency=concurrency or self.concurrency,
             progress=progress,
         )
+
+
+class _Borrowed(httpx.AsyncBaseTransport):
+    """Another client's transport, which closing this client leaves open."""
+
+    def __init__(self, inner: httpx.AsyncBaseTransport) -> None:
+        self._inner = inner
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        return await self._inner.handle_async_request(request)
+
+    async def aclose(self) -> None:
+        pass

@@ -11,7 +11,15 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-__all__ = ["DATE_COLUMN", "GROUPS", "PLOT_KINDS", "PlotSpec", "is_date", "is_numeric"]
+__all__ = [
+    "DATE_COLUMN",
+    "GROUPS",
+    "PLOT_KINDS",
+    "PlotSpec",
+    "default_value",
+    "is_date",
+    "is_numeric",
+]
 
 PLOT_KINDS = ("scatter", "box", "violin", "bar", "histogram")
 GROUPS = ("site", "flavor", "tags")
@@ -84,3 +92,19 @@ class PlotSpec:
         if not_positive:
             return [f"log axis needs positive values: {not_positive} rows are <= 0"]
         return []
+
+
+def default_value(fields: list, population: pd.DataFrame) -> str:
+    """The field plotted first (of schema fields): one the schema suggests, else one that
+    varies, results' own figures (``result.*``) first, else any number; "" without numbers."""
+
+    def varies(path: str) -> bool:
+        column = f"json.{path}"
+        return column in population and population[column].nunique() > 1
+
+    numeric = [f for f in fields if f.numeric]
+    ranked = sorted(
+        numeric,
+        key=lambda f: (not f.suggested, not varies(f.path), not f.path.startswith("result")),
+    )
+    return ranked[0].path if ranked else ""

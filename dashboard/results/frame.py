@@ -26,6 +26,7 @@ from dashboard.schema.jsonpath import values_at
 __all__ = [
     "BASE_COLUMNS",
     "JSON_PREFIX",
+    "appended",
     "compact_json",
     "results_frame",
 ]
@@ -92,6 +93,41 @@ def results_frame(results: Sequence[Result], json_paths: Sequence[str] = ()) -> 
     raw[:] = docs
     columns["raw"] = raw
     return pd.DataFrame(columns)
+
+
+def appended(frame: pd.DataFrame, more: pd.DataFrame) -> pd.DataFrame:
+    """``frame``'s rows, then ``more``'s (results uploaded since): a new frame, in which
+    the categorical columns stay categoricals over the categories of both."""
+    if not len(more):
+        return frame
+    if not len(frame):
+        return more
+    columns: dict[str, Any] = {}
+    for name in dict.fromkeys([*frame.columns, *more.columns]):
+        first, then = _or_missing(frame, more, name), _or_missing(more, frame, name)
+        if isinstance(first.dtype, pd.CategoricalDtype) and isinstance(
+            then.dtype, pd.CategoricalDtype
+        ):
+            columns[name] = _joined_categories(first.array, then.array)
+        else:
+            columns[name] = pd.concat([first, then], ignore_index=True)
+    return pd.DataFrame(columns)
+
+
+def _joined_categories(first: pd.Categorical, then: pd.Categorical) -> pd.Categorical:
+    # by hand: tag combinations are tuples, which pandas' own union would make a MultiIndex
+    categories = list(dict.fromkeys([*first.categories, *then.categories]))
+    position = {category: code for code, category in enumerate(categories)}
+    remap = np.array([position[c] for c in then.categories] + [-1], dtype=np.intp)
+    codes = np.concatenate([first.codes, remap[then.codes]])  # -1 (missing) stays -1
+    return _category(codes, categories)
+
+
+def _or_missing(frame: pd.DataFrame, other: pd.DataFrame, name: str) -> pd.Series:
+    """``frame[name]``, or as many missing values (a field only the other frame has)."""
+    if name in frame:
+        return frame[name].reset_index(drop=True)
+    return pd.Series([None] * len(frame), dtype=other[name].dtype)
 
 
 def _category(codes: np.ndarray, categories: Sequence[Any]) -> pd.Categorical:

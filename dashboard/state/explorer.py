@@ -10,7 +10,7 @@ Choosing another benchmark while one is loading cancels that load.
 
 from __future__ import annotations
 
-import asyncio
+import time
 from collections.abc import Mapping
 from datetime import date
 
@@ -18,14 +18,13 @@ import pandas as pd
 import param
 
 from dashboard.api import APIError, Benchmark, InvalidQuery, JsonFilter
-from dashboard.plots.spec import GROUPS, PLOT_KINDS
+from dashboard.plots.spec import GROUPS, PLOT_KINDS, default_value
 from dashboard.results import filters
 from dashboard.results import frame as frames
 from dashboard.results.facets import facet_counts, options, site_flavors
 from dashboard.results.filters import Filters
 from dashboard.results.table import DisplayTable
-from dashboard.schema.fields import SchemaField, fields_from_data, merge_fields
-from dashboard.schema.flatten import flatten_schema
+from dashboard.schema.fields import SchemaField
 from dashboard.state.base import ClientState
 from dashboard.state.explorer_output import ExplorerOutput
 from dashboard.state.links import (
@@ -35,6 +34,7 @@ from dashboard.state.links import (
     read_link,
     unoffered_choices,
 )
+from dashboard.state.shared import SHARED
 
 #: The parameters a shared link carries: every choice, none of the loaded data.
 URL_PARAMETERS = (
@@ -64,22 +64,10 @@ URL_PARAMETERS = (
 FILTER_PARAMETERS = URL_PARAMETERS[1:11]
 #: The facets with options to choose from, each with its counts.
 FACETS = ("site", "flavor", "tags")
-
-
-def _default_value(fields: list[SchemaField], population: pd.DataFrame) -> str:
-    """The field plotted first: one the schema suggests, else one that varies, results'
-    own figures (``result.*``) first, else any number; "" without numbers."""
-
-    def varies(path: str) -> bool:
-        column = f"json.{path}"
-        return column in population and population[column].nunique() > 1
-
-    numeric = [f for f in fields if f.numeric]
-    ranked = sorted(
-        numeric,
-        key=lambda f: (not f.suggested, not varies(f.path), not f.path.startswith("result")),
-    )
-    return ranked[0].path if ranked else ""
+#: The ``benchmark_id`` of every benchmark at once (only the columns all schemas share).
+EVERY_BENCHMARK = "*"
+#: The least time between two showings of a load's progress (each redraws bar and text).
+PROGRESS_EVERY_S = 0.25
 
 
 def empty_frame() -> pd.DataFrame:
@@ -95,7 +83,9 @@ class ExplorerState(ExplorerOutput, ClientState):
     """Everything the results explorer shows, derived from what the user chose."""
 
     benchmark_id = param.String(
-        default="", doc="The benchmark explored; empty for all benchmarks (common columns)."
+        default="",
+        doc=f"The benchmark explored; {EVERY_BENCHMARK!r} for all (their common columns); "
+        "empty for none yet (nothing is loaded).",
     )
     site_ids = param.List(default=[], item_type=str, doc="Only results of these sites.")
     flavor_ids = param.List(default=[], item_type=str, doc="Only results of these flavors.")
@@ -160,6 +150,7 @@ class ExplorerState(ExplorerOutput, ClientState):
     _display: DisplayTable
     _from_link: frozenset[str] = frozenset()  # what a link set, until the load that checks it
     _carried: tuple[str, ...] = ()  # what a load left out before it made way for the next
+    _progress_at = 0.0  # when the progress was last shown
 
     def __init__(self, client, **params) -> None:
         super().__init__(client, **params)
@@ -230,28 +221,36 @@ class ExplorerState(ExplorerOutput, ClientState):
                 self.param.update(problem=f"Could not load the benchmarks: {error}")
                 self._emptied()
                 return
-        if self.benchmark_id and self.benchmark is None:
-            # no such (approved) benchmark: all benchmarks instead, which its own load shows
+        if self.benchmark_id not in ("", EVERY_BENCHMARK) and self.benchmark is None:
+            # no such (approved) benchmark: none chosen, as on a page opened without a link
             self._carried = (
                 *self._carried,
                 f"the benchmark {quoted(self.benchmark_id)} (no such benchmark)",
             )
             self.benchmark_id = ""
             return
-        query = {"benchmark_id": self.benchmark_id} if self.benchmark_id else {}
+        if not self.benchmark_id:  # nothing chosen: nothing loaded
+            SHARED.release(self)
+            self._emptied()
+            self.param.update(
+                fields=[], notice=self._left_out(self._carried) if self._carried else ""
+            )
+            self._carried = ()
+            return
         try:
-            results = await self.client.results.all(
-                progress=lambda done, total: setattr(self, "progress", (done, total)), **query
+            loaded = await SHARED.get(
+                self.client,
+                self.api_benchmark_id,
+                self.benchmarks,
+                holder=self,
+                progress=self._told,
             )
         except APIError as error:
             self.problem = f"Could not load the results: {error}"
             self._emptied()
             return
         from_link, self._from_link = self._from_link, frozenset()
-        fields = self._fields_for(results)
-        paths = [field.path for field in fields]
-        # Building 100,000 rows takes a moment: keep the server's loop free meanwhile.
-        population = await asyncio.to_thread(frames.results_frame, results, paths)
+        fields, population = loaded.fields, loaded.population
         # What no widget could offer for these results is left out, and said.
         changes, dropped = unoffered_choices(
             {name: getattr(self, name) for name in URL_PARAMETERS},
@@ -263,9 +262,10 @@ class ExplorerState(ExplorerOutput, ClientState):
         with param.parameterized.batch_call_watchers(self):
             self.param.update(fields=fields, population=population, **changes)
             if not self.columns:
-                self.columns = [f.path for f in fields if f.suggested] or paths[:6]
+                suggested = [f.path for f in fields if f.suggested]
+                self.columns = suggested or [f.path for f in fields[:6]]
             if not self._numeric(self.plot_y):
-                self.plot_y = _default_value(fields, population)
+                self.plot_y = default_value(fields, population)
             if not self._numeric(self.plot_x):
                 self.plot_x = "execution_datetime"
             self.notice = self._left_out(dropped) if dropped else ""
@@ -276,16 +276,22 @@ class ExplorerState(ExplorerOutput, ClientState):
         empty = empty_frame()
         self.param.update(population=empty, filtered=empty, counts={})
 
-    def _fields_for(self, results) -> list[SchemaField]:
-        data_fields = fields_from_data(result.json for result in results)
-        if self.benchmark_id:
-            benchmark = self.benchmark
-            schema = benchmark.json_schema if benchmark else {}
-            return merge_fields(flatten_schema(schema), data_fields)
-        # all benchmarks: only the fields every benchmark's schema has
-        schemas = [flatten_schema(b.json_schema) for b in self.benchmarks]
-        common = set.intersection(*({f.path for f in s} for s in schemas)) if schemas else set()
-        return [f for f in schemas[0] if f.path in common] if schemas else []
+    def _told(self, done: int, total: int) -> None:
+        """Progress of the load, shown at most a few times a second (and at its end)."""
+        now = time.monotonic()
+        if done >= total or now - self._progress_at >= PROGRESS_EVERY_S:
+            self._progress_at = now
+            self.progress = (done, total)
+
+    def stop(self) -> None:
+        """Cancel the work under way and let go of the shared results (the session ends)."""
+        super().stop()
+        SHARED.release(self)
+
+    @property
+    def api_benchmark_id(self) -> str:
+        """The ``benchmark_id`` the API is asked for: "" for every benchmark (or none)."""
+        return "" if self.benchmark_id == EVERY_BENCHMARK else self.benchmark_id
 
     @property
     def benchmark(self) -> Benchmark | None:

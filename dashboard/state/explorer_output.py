@@ -57,7 +57,7 @@ class ExplorerOutput:
 
     def query_code(self) -> tuple[str, str]:
         """A Python snippet with our client, and a curl line, reproducing the query."""
-        return query_snippets(self.client.base_url, self.benchmark_id, self.filters())
+        return query_snippets(self.client.base_url, self.api_benchmark_id, self.filters())
 
     # -- exports, comparison, the table -----------------------------------------------
 
@@ -85,7 +85,7 @@ class ExplorerOutput:
         """The table's rows: the filtered results (only those picked in the plot, if
         any), display-ready."""
         table = self._display.rows(
-            self.population, self.filtered, self.columns, bool(self.benchmark_id)
+            self.population, self.filtered, self.columns, bool(self.api_benchmark_id)
         )
         return table if self.picked is None else table[table["id"].isin(self.picked)]
 

@@ -177,7 +177,7 @@ class AppShell(SessionView):
         if self.explorer is not None:
             tabs.insert(0, ("Explore", self.explorer))
         self.tabs = pn.Tabs(
-            *tabs, dynamic=False, sizing_mode="stretch_width", css_classes=["main-tabs"]
+            *tabs, dynamic=True, sizing_mode="stretch_width", css_classes=["main-tabs"]
         )
         self.admin_view = None  # built for administrators only, dropped when that changes
         self._admin_tab: pn.Column | None = None

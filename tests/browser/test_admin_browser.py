@@ -4,13 +4,21 @@ from __future__ import annotations
 
 import re
 
-from helpers import ADMIN_TAB, ANY_ADMIN_TAB, LOADED, cell, choose_identity, result_rows, tab
+from helpers import (
+    ADMIN_TAB,
+    ANY_ADMIN_TAB,
+    cell,
+    choose_identity,
+    result_rows,
+    show_every_benchmark,
+    tab,
+)
 from playwright.sync_api import expect
 
 
 def test_approving_a_submission_brings_the_count_on_the_tab_down_by_one(page, dashboard_url):
     page.goto(dashboard_url)
-    expect(page.get_by_text(LOADED)).to_be_visible(timeout=30_000)
+    show_every_benchmark(page, timeout=30_000)
     expect(tab(page, ANY_ADMIN_TAB)).to_have_count(0)  # anonymous: no Admin tab at all
 
     choose_identity(page, "Ada Admin (demo administrator)")

@@ -6,11 +6,16 @@ import re
 from datetime import UTC, datetime
 
 import httpx
-from helpers import LOADED, api_url_of, explore_table, result_rows, widget
+from helpers import (
+    api_url_of,
+    benchmark_chooser,
+    explore_table,
+    result_rows,
+    show_every_benchmark,
+    widget,
+)
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from playwright.sync_api import expect
-
-from dashboard.views.explore.filters import ALL_BENCHMARKS
 
 
 def flagship(api_url: str) -> tuple[str, str, int]:
@@ -26,12 +31,6 @@ def flagship(api_url: str) -> tuple[str, str, int]:
     return best["id"], f"{best['docker_image']}:{best['docker_tag']}", total
 
 
-def benchmark_chooser(page):
-    """The explorer's list of benchmarks (the one offering them all)."""
-    every = page.get_by_role("option", name=ALL_BENCHMARKS, exact=True)
-    return page.get_by_role("combobox").filter(has=every)
-
-
 def choose_benchmark(page, name: str) -> None:
     """Choose the benchmark ``image:tag`` in the explorer's list."""
     chooser = benchmark_chooser(page)
@@ -40,7 +39,7 @@ def choose_benchmark(page, name: str) -> None:
 
 def test_a_benchmark_a_json_filter_and_the_shared_link(page, dashboard_url):
     page.goto(dashboard_url)
-    expect(page.get_by_text(LOADED)).to_be_visible(timeout=30_000)
+    show_every_benchmark(page, timeout=30_000)
     api = api_url_of(page)
     benchmark_id, name, total = flagship(api)
     expect(page.get_by_text(name).first).to_be_attached()  # the chooser lists it as image:tag
@@ -126,7 +125,7 @@ def test_a_box_selection_in_the_plot_picks_table_rows_and_ticked_rows_are_ringed
     page, dashboard_url
 ):
     page.goto(dashboard_url)
-    expect(page.get_by_text(LOADED)).to_be_visible(timeout=30_000)
+    show_every_benchmark(page, timeout=30_000)
     api = api_url_of(page)
     benchmark_id, name, total = flagship(api)
     choose_benchmark(page, name)
@@ -234,7 +233,7 @@ def choose(multi_choice, text: str) -> None:
 def test_hostile_text_from_the_api_stays_text_in_every_explorer_widget(page, dashboard_url):
     """Seeded markup in a tag name and a free-form result's JSON key and value."""
     page.goto(dashboard_url)
-    expect(page.get_by_text(LOADED)).to_be_visible(timeout=30_000)
+    show_every_benchmark(page, timeout=30_000)
     api = api_url_of(page)
     tag_id = next(
         t["id"] for t in httpx.get(f"{api}/tags").json()["items"] if t["name"] == HOSTILE_TAG

@@ -10,7 +10,7 @@ from urllib.parse import urlencode
 
 import httpx
 import pytest
-from helpers import LOADED, api_url_of, widget
+from helpers import NOTHING_CHOSEN, api_url_of, show_every_benchmark, widget
 from playwright.sync_api import expect
 
 from dashboard.sandbox.identities import identity_by_key
@@ -69,7 +69,7 @@ def first_benchmark(api: str) -> str:
 @pytest.mark.parametrize("hostile", list(HOSTILE.values()), ids=list(HOSTILE))
 def test_a_hostile_value_in_every_parameter_of_a_link_stays_text(page, dashboard_url, hostile):
     page.goto(dashboard_url)
-    expect(page.get_by_text(LOADED)).to_be_visible(timeout=30_000)
+    show_every_benchmark(page, timeout=30_000)
     api = api_url_of(page)
     page.goto(hostile_link(dashboard_url, first_benchmark(api), hostile))
     notice = page.get_by_text(re.compile(r"^Left out, as nothing here offers it"))
@@ -84,12 +84,12 @@ def test_a_hostile_value_in_every_parameter_of_a_link_stays_text(page, dashboard
 def test_a_hostile_link_in_place_of_json_lists_stays_text(page, dashboard_url):
     """Not even JSON where lists are expected: each value is refused on its own."""
     page.goto(dashboard_url)
-    expect(page.get_by_text(LOADED)).to_be_visible(timeout=30_000)
+    show_every_benchmark(page, timeout=30_000)
     query = {name: HOSTILE["img-onerror"] for name in URL_PARAMETERS}
     page.goto(f"{dashboard_url}?{urlencode(query)}")
     notice = page.get_by_text(re.compile(r"^Left out, as nothing here offers it"))
     expect(notice).to_contain_text("the benchmark", timeout=30_000)  # checked once loaded
-    expect(page.get_by_text(SOME_LOADED)).to_be_visible()
+    expect(page.get_by_text(NOTHING_CHOSEN)).to_be_visible()  # none chosen in its place
     for name in ("site_ids", "json_filters", "plot_kind", "execution_after"):
         expect(notice).to_contain_text(name)
     assert_inert(page)
@@ -135,7 +135,7 @@ def hostile_benchmark(api: str) -> tuple[str, str]:
 
 def test_a_condition_on_a_field_with_a_hostile_name_stays_text(page, dashboard_url):
     page.goto(dashboard_url)
-    expect(page.get_by_text(LOADED)).to_be_visible(timeout=30_000)
+    show_every_benchmark(page, timeout=30_000)
     benchmark_id, condition = hostile_benchmark(api_url_of(page))
     page.goto(f"{dashboard_url}?benchmark_id={benchmark_id}")
     expect(page.get_by_text("1 of 1 results match")).to_be_visible(timeout=30_000)

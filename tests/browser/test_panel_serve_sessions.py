@@ -12,8 +12,7 @@ import time
 from pathlib import Path
 
 import httpx
-from helpers import LOADED, eventually, serve, wait_for_http
-from playwright.sync_api import expect
+from helpers import eventually, serve, show_every_benchmark, wait_for_http
 
 from dashboard.cli import free_port
 
@@ -76,7 +75,7 @@ def test_five_sessions_under_panel_serve_each_close_their_client(browser, tmp_pa
             context = browser.new_context()
             page = context.new_page()
             page.goto(url)
-            expect(page.get_by_text(LOADED)).to_be_visible(timeout=60_000)
+            show_every_benchmark(page, timeout=60_000)
             assert connections_to(api_port) > 0, "the session talks to the API"
             context.close()  # the visitor leaves
             assert eventually(lambda: connections_to(api_port) == 0), (

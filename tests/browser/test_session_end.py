@@ -8,7 +8,7 @@ import re
 
 import panel as pn
 import pytest
-from helpers import ADMIN_TAB, LOADED, choose_identity, eventually, tab
+from helpers import ADMIN_TAB, choose_identity, eventually, show_every_benchmark, tab
 from playwright.sync_api import expect
 
 from dashboard.app import create_app
@@ -49,7 +49,7 @@ def test_an_admins_session_closes_its_client_when_the_page_goes(browser, served,
     url, shells = served
     page = browser.new_context().new_page()
     page.goto(url)
-    expect(page.get_by_text(LOADED)).to_be_visible(timeout=30_000)
+    show_every_benchmark(page, timeout=30_000)
     choose_identity(page, "Ada Admin (demo administrator)")
     expect(tab(page, ADMIN_TAB)).to_have_count(1, timeout=30_000)
     (shell,) = [shell for shell in shells if shell.state.identity == "admin"]
@@ -68,7 +68,7 @@ def test_an_error_in_a_callback_is_said_in_the_page_and_logged_not_raised(browse
     errors = []
     page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
     page.goto(url)
-    expect(page.get_by_text(LOADED)).to_be_visible(timeout=30_000)
+    show_every_benchmark(page, timeout=30_000)
 
     def bug(_event) -> None:  # stands for a defect of ours in any callback
         raise RuntimeError("a defect of ours")

@@ -54,10 +54,10 @@ async def test_hostile_values_in_every_parameter_are_left_out_with_a_notice(
     assert len(state.filtered) == len(state.population)
 
 
-async def test_an_unknown_benchmark_falls_back_to_all_benchmarks_and_says_so(anonymous_client):
+async def test_an_unknown_benchmark_is_none_chosen_and_says_so(anonymous_client):
     state = await opened(anonymous_client, {"benchmark_id": "00000000-0000-0000-0000-000000000000"})
-    await until(lambda: not state.loading and len(state.population) > 0)
-    assert state.benchmark_id == ""
+    await until(lambda: not state.loading and state.notice)
+    assert state.benchmark_id == "" and state.population.empty, "nothing loaded in its place"
     assert "the benchmark '00000000-0000-0000-0000-000000000000' (no such benchmark)" in (
         state.notice
     )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 import socket
 
 import httpx
@@ -196,5 +197,25 @@ async def test_a_load_that_fails_shows_in_the_header_and_retry_loads_it(fresh_sa
     assert app.state.connection == "connected" and not app.connection._retry.visible
     assert "results match" in explorer.progress._text.object
     for part in (app.state, explorer.state):
+        part.stop()
+    await app.state.client.aclose()
+
+
+async def test_opening_the_dashboard_with_no_benchmark_chosen_reads_one_page_of_results(
+    fresh_sandbox, caplog
+):
+    """What a page does on opening (the shell's refresh, the explorer's start): the
+    latest uploads are one page; no benchmark's results load until one is chosen."""
+    url = fresh_sandbox().url
+    app = create_app(url, sandbox=True)
+    with caplog.at_level(logging.INFO, logger="dashboard.sandbox.access"):
+        await app.state.refresh()
+        await app.explorer.state.start()
+        await until(lambda: not app.explorer.state.loading and len(app.state.latest) > 0)
+    pages = [r for r in caplog.records if r.getMessage().split()[1:3] == ["GET", "/api/v1/results"]]
+    assert len(pages) == 1, [r.getMessage() for r in pages]
+    assert app.explorer.state.population.empty
+    assert "Choose a benchmark" in app.explorer.progress._text.object
+    for part in (app.state, app.explorer.state):
         part.stop()
     await app.state.client.aclose()

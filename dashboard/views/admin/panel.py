@@ -135,7 +135,7 @@ class AdminPanel(pn.viewable.Viewer):
             ("Handled claims", self._handled_section()),
             ("Edit sites and tags", self.editor),
             ("Actions", self._actions_section()),
-            dynamic=False,
+            dynamic=True,
             sizing_mode="stretch_width",
         )
         self._layout = pn.Column(

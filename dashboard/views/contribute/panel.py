@@ -26,7 +26,7 @@ class ContributePanel(SessionView):
             ("Upload results", UploadPanel(self.upload)),
             ("Submit", SubmitPanel(submit, self.upload)),
             ("My results and reports", mine),
-            dynamic=False,
+            dynamic=True,
             sizing_mode="stretch_width",
         )
         self._tabs = pn.Column(tabs, sizing_mode="stretch_width")

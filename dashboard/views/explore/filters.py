@@ -7,11 +7,13 @@ from html import escape
 import panel as pn
 import param
 
-from dashboard.state.explorer import ExplorerState
+from dashboard.state.explorer import EVERY_BENCHMARK, ExplorerState
 from dashboard.views.alerts import alert
 from dashboard.views.base import StateView, choice, offer, with_counts
 
 ALL_BENCHMARKS = "All benchmarks (common columns)"
+CHOOSE_BENCHMARK = "Choose a benchmark…"
+_FIRST_OPTIONS = {CHOOSE_BENCHMARK: "", ALL_BENCHMARKS: EVERY_BENCHMARK}
 
 
 def benchmark_label(benchmark) -> str:
@@ -39,16 +41,16 @@ class BenchmarkChooser(ExplorerView):
         )
         self._search.param.watch(self._refresh, "value_input")
         self._select = choice(
-            pn.widgets.Select, self.state, "benchmark_id", label="", options={ALL_BENCHMARKS: ""}
+            pn.widgets.Select, self.state, "benchmark_id", label="", options=_FIRST_OPTIONS
         )
-        self.state.param.watch(self._describe, "benchmark_id")
+        self.state.param.watch(self._describe, ["benchmark_id", "benchmarks"])
         self._about = pn.pane.HTML("", margin=(0, 10), styles={"font-size": "0.9em"})
         self._layout = pn.Column(self._search, self._select, self._about)
         self._refresh()
 
     def _refresh(self, *_events) -> None:
         words = self._search.value_input.lower().split()
-        options = {ALL_BENCHMARKS: ""}
+        options = dict(_FIRST_OPTIONS)
         for benchmark in self.state.benchmarks:
             haystack = f"{benchmark.name} {benchmark.description}".lower()
             if all(word in haystack for word in words) or benchmark.id == self.state.benchmark_id:
@@ -58,11 +60,14 @@ class BenchmarkChooser(ExplorerView):
 
     def _describe(self, *_events) -> None:
         chosen = self.state.benchmark
-        self._about.object = (
-            f"<b>{escape(chosen.name)}</b><br>{escape(chosen.description)}"
-            if chosen
-            else "Every benchmark's results, with the columns they share."
-        )
+        if chosen:
+            about = f"<b>{escape(chosen.name)}</b><br>{escape(chosen.description)}"
+        elif self.state.benchmark_id == EVERY_BENCHMARK:
+            about = "Every benchmark's results, with the columns they share."
+        else:
+            count = len(self.state.benchmarks)
+            about = f"{count:,} benchmarks to choose from." if count else ""
+        self._about.object = about
 
 
 class FacetFilters(ExplorerView):
@@ -209,11 +214,9 @@ class LoadProgress(ExplorerView):
         super().__init__(**params)
         state = self.state
         self._bar = pn.indicators.Progress(
-            value=state.param.progress.rx().rx.pipe(lambda p: p[0]),
-            max=state.param.progress.rx().rx.pipe(lambda p: max(p[1], 1)),
-            visible=state.param.loading,
-            sizing_mode="stretch_width",
+            value=0, max=1, visible=state.param.loading, sizing_mode="stretch_width"
         )
+        state.param.watch(self._moved, "progress")
         self._text = pn.pane.HTML(
             pn.bind(
                 self._describe,
@@ -240,12 +243,23 @@ class LoadProgress(ExplorerView):
             sizing_mode="stretch_width",
         )
 
+    def _moved(self, event) -> None:
+        done, total = event.new
+        top = max(total, 1)
+        # in the order that keeps the value within the maximum at each step
+        if top >= self._bar.max:
+            self._bar.max, self._bar.value = top, min(done, top)
+        else:
+            self._bar.value, self._bar.max = min(done, top), top
+
     def _describe(self, loading: bool, progress: tuple[int, int], filtered, problem: str) -> str:
         done, total = progress
         if loading:
             return f"Loading results: {done:,} of {f'{total:,}' if total else '?'} pages"
         if problem:  # the alert says why; no count of what is not there
             return ""
+        if not self.state.benchmark_id:
+            return "Choose a benchmark above to explore its results."
         named = len(self.state.result_ids)
         only = ""
         if named:
