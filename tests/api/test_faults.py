@@ -327,3 +327,33 @@ async def test_a_read_under_way_when_the_session_closes_its_client_ends_in_an_ap
     await client.aclose()
     with pytest.raises(ConnectionFailed, match="connection to the performance service is closed"):
         await loading
+
+
+async def test_the_collector_is_back_after_a_bulk_load_whichever_way_it_ends(fresh_sandbox):
+    """A bulk load holds the cyclic collector off until it ends: done, failed or
+    cancelled, the collector runs again (else the server would never collect again)."""
+    import gc
+
+    server = fresh_sandbox(latency_ms=200, size=600)
+    assert gc.isenabled()
+    async with PerfClient(server.url, retries=0) as client:
+        seen: list[bool] = []
+        await client.results.all(progress=lambda done, total: seen.append(gc.isenabled()))
+        assert seen and not any(seen), "paused while the pages came in"
+        assert gc.isenabled(), "back after a load that worked"
+
+        loading = asyncio.create_task(client.results.all())
+        await asyncio.sleep(0.1)
+        assert not loading.done() and not gc.isenabled()
+        loading.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await loading
+        assert gc.isenabled(), "back after a cancelled load"
+
+        failing = asyncio.create_task(client.results.all())
+        await asyncio.sleep(0.1)
+        assert not failing.done()
+        server.stop()
+        with pytest.raises(TransportError):
+            await failing
+        assert gc.isenabled(), "back after a failed load"
