@@ -321,7 +321,7 @@ def wait_for_http(
 #: The explorer's count once results are loaded ("0 of 0" shows before anything is).
 LOADED = re.compile(r"[1-9][\d,]* of [\d,]+ results match")
 #: What the explorer says on a page opened without a benchmark (nothing is loaded).
-NOTHING_CHOSEN = "Choose a benchmark above to explore its results."
+NOTHING_CHOSEN = "Choose a benchmark to explore its results:"
 ADMIN_TAB = re.compile(r"^Admin \((\d+) pending\)$")
 ANY_ADMIN_TAB = re.compile(r"^Admin")
 

@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 
 import httpx
 from helpers import (
+    NOTHING_CHOSEN,
     api_url_of,
     benchmark_chooser,
     explore_table,
@@ -35,6 +36,26 @@ def choose_benchmark(page, name: str) -> None:
     """Choose the benchmark ``image:tag`` in the explorer's list."""
     chooser = benchmark_chooser(page)
     chooser.select_option(label=chooser.get_by_role("option", name=name).first.inner_text())
+
+
+def test_the_first_screen_offers_the_benchmarks_and_one_click_explores_one(page, dashboard_url):
+    """Nothing loaded yet: no empty plot or table, a button per benchmark; its click
+    shows that benchmark's results."""
+    page.goto(dashboard_url)
+    expect(page.get_by_text(NOTHING_CHOSEN)).to_be_visible(timeout=30_000)
+    api = api_url_of(page)
+    benchmark_id, name, total = flagship(api)
+    every = httpx.get(f"{api}/benchmarks").json()["total"]
+    menu = page.locator(".benchmark-menu")
+    expect(menu.get_by_role("button", name=re.compile("^Explore "))).to_have_count(every + 1)
+    expect(explore_table(page)).to_be_hidden()
+    expect(page.get_by_text("Plot and summary")).to_be_hidden()
+
+    menu.get_by_role("button", name=f"Explore {name}", exact=True).click()
+    expect(page.get_by_text(f"{total} of {total} results match")).to_be_visible(timeout=30_000)
+    expect(result_rows(explore_table(page)).first).to_be_visible()
+    expect(menu).to_be_hidden()
+    assert f"benchmark_id={benchmark_id}" in page.url  # the choice is in the link
 
 
 def test_a_benchmark_a_json_filter_and_the_shared_link(page, dashboard_url):

@@ -18,6 +18,7 @@ from dashboard.views.explore.filters import (
     JsonFilterBuilder,
     LoadProgress,
 )
+from dashboard.views.explore.menu import BenchmarkMenu
 from dashboard.views.explore.plots import Comparison, PlotsPanel
 from dashboard.views.explore.table import ResultsTable
 
@@ -64,7 +65,6 @@ class ResultsExplorer(pn.viewable.Viewer):
         )
         # Plot above table, both in view: a box selection in one shows in the other.
         self.main = pn.Column(
-            self.progress,
             pn.Card(self.plots, title="Plot and summary", sizing_mode="stretch_width"),
             pn.Card(
                 pn.Column(self.table, compare, self.comparison, sizing_mode="stretch_width"),
@@ -75,7 +75,17 @@ class ResultsExplorer(pn.viewable.Viewer):
         )
         if session is not None:
             self.main.append(ClaimPanel(state=state, session=session))
-        self._layout = pn.Row(self.filters, self.main, sizing_mode="stretch_width")
+        # Before a benchmark is chosen nothing is loaded: the benchmarks to choose from,
+        # not empty plot and table controls.
+        chosen = state.param.benchmark_id.rx.bool()
+        self.menu = BenchmarkMenu(state=state)
+        self.main.visible = chosen
+        menu = pn.Column(self.menu, visible=chosen.rx.not_(), sizing_mode="stretch_width")
+        self._layout = pn.Row(
+            self.filters,
+            pn.Column(self.progress, menu, self.main, sizing_mode="stretch_width"),
+            sizing_mode="stretch_width",
+        )
 
     async def loaded(self, timeout: float = 120.0) -> None:
         """Wait until the results of the current choice are loaded (in a notebook cell)."""

@@ -259,7 +259,7 @@ class LoadProgress(ExplorerView):
         if problem:  # the alert says why; no count of what is not there
             return ""
         if not self.state.benchmark_id:
-            return "Choose a benchmark above to explore its results."
+            return "Choose a benchmark to explore its results:"
         named = len(self.state.result_ids)
         only = ""
         if named:

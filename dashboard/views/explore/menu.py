@@ -1,0 +1,55 @@
+"""What the explorer shows before a benchmark is chosen: the benchmarks, one button each.
+
+Nothing is loaded yet (a benchmark's results load once it is chosen), so the main area
+offers the choice itself rather than empty plot and table controls.
+"""
+
+from __future__ import annotations
+
+from html import escape
+
+import panel as pn
+
+from dashboard.state.explorer import EVERY_BENCHMARK
+from dashboard.views.explore.filters import ExplorerView
+
+#: Long image names wrap inside the button rather than run past its edge.
+_WRAP = ".bk-btn { white-space: normal; overflow-wrap: anywhere; }"
+
+
+class BenchmarkMenu(ExplorerView):
+    """A button per benchmark (and one for all of them), with its description."""
+
+    def __init__(self, **params) -> None:
+        super().__init__(**params)
+        self._entries = pn.Column(sizing_mode="stretch_width")
+        self._layout = pn.Column(
+            self._entries, sizing_mode="stretch_width", css_classes=["benchmark-menu"]
+        )
+        self.state.param.watch(self._list, "benchmarks")
+        self._list()
+
+    def _list(self, *_events) -> None:
+        entries = [self._entry(b.name, b.description, b.id) for b in self.state.benchmarks]
+        if entries:
+            entries.append(
+                self._entry(
+                    "All benchmarks",
+                    "Every result, with the columns all schemas share.",
+                    EVERY_BENCHMARK,
+                )
+            )
+        self._entries.objects = entries
+
+    def _entry(self, name: str, description: str, benchmark_id: str) -> pn.Column:
+        button = pn.widgets.Button(
+            label=f"Explore {name}",
+            color="primary",
+            sizing_mode="stretch_width",
+            max_width=560,
+            stylesheets=[_WRAP],
+        )
+        button.on_click(lambda _event: setattr(self.state, "benchmark_id", benchmark_id))
+        about = " ".join(description.split())
+        text = pn.pane.HTML(escape(about), margin=(0, 10, 10, 10), sizing_mode="stretch_width")
+        return pn.Column(button, text, sizing_mode="stretch_width")
