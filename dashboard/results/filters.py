@@ -153,8 +153,10 @@ def mask(frame: pd.DataFrame, filters: Filters, *, skip: str | None = None) -> n
 
 
 def apply(frame: pd.DataFrame, filters: Filters) -> pd.DataFrame:
-    """The rows matching `filters` (they keep their index labels in `frame`)."""
-    return frame[mask(frame, filters)]
+    """The rows matching `filters` (they keep their index labels in `frame`): `frame`
+    itself when every row matches, rather than a copy of it per session."""
+    keep = mask(frame, filters)
+    return frame if keep.all() else frame[keep]
 
 
 def _date_mask(column: pd.Series, after: date | None, before: date | None) -> np.ndarray:

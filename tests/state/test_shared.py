@@ -75,6 +75,8 @@ async def test_sessions_filter_their_own_rows_and_never_change_the_copy(fresh_sa
     second = await session(url, benchmark_id=first.benchmark_id)
     shared = first.population
     before = shared.copy(deep=True)
+    # no filter: a session's rows are the copy itself, not a copy of it each
+    assert first.filtered is shared and second.filtered is shared
 
     sites = list(shared["site_id"].cat.categories)
     first.site_ids = [sites[0]]
@@ -90,6 +92,8 @@ async def test_sessions_filter_their_own_rows_and_never_change_the_copy(fresh_sa
     pd.testing.assert_frame_equal(shared, before)
     assert second.population is shared and len(second.population) == len(before)
     assert set(second.filtered["site_id"]) <= {sites[1]}
+    second.param.update(site_ids=[], text="")  # every filter off: the copy again
+    assert second.filtered is shared
     await close(first, second)
 
 

@@ -76,16 +76,22 @@ class ResultsExplorer(pn.viewable.Viewer):
         if session is not None:
             self.main.append(ClaimPanel(state=state, session=session))
         # Before a benchmark is chosen nothing is loaded: the benchmarks to choose from,
-        # not empty plot and table controls.
-        chosen = state.param.benchmark_id.rx.bool()
+        # not empty plot and table controls. The one or the other is in the page, not
+        # both with one hidden: a table first drawn hidden shows no new columns later.
         self.menu = BenchmarkMenu(state=state)
-        self.main.visible = chosen
-        menu = pn.Column(self.menu, visible=chosen.rx.not_(), sizing_mode="stretch_width")
+        self._body = pn.Column(sizing_mode="stretch_width")
+        state.param.watch(self._show_body, "benchmark_id")
+        self._show_body()
         self._layout = pn.Row(
             self.filters,
-            pn.Column(self.progress, menu, self.main, sizing_mode="stretch_width"),
+            pn.Column(self.progress, self._body, sizing_mode="stretch_width"),
             sizing_mode="stretch_width",
         )
+
+    def _show_body(self, *_events) -> None:
+        shown = self.main if self.state.benchmark_id else self.menu
+        if self._body.objects != [shown]:
+            self._body.objects = [shown]
 
     async def loaded(self, timeout: float = 120.0) -> None:
         """Wait until the results of the current choice are loaded (in a notebook cell)."""
