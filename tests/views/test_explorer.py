@@ -100,3 +100,15 @@ async def test_every_choice_of_a_shared_link_survives_the_load_into_a_rendered_v
     tag_name = (await explorer.client.tags.get(tag)).name
     column_labels = [field_labels(state.fields)[path] for path in state.columns]
     assert chosen == {site_name, tag_name, *column_labels}
+
+
+async def test_the_benchmark_list_offers_each_benchmark_and_says_when_there_is_none(
+    anonymous_client,
+):
+    view = ResultsExplorer(ExplorerState(client=anonymous_client))
+    await view.state.start()
+    buttons = [b.label for b in view.menu.__panel__().select(pn.widgets.Button)]
+    names = [b.name for b in view.state.benchmarks]
+    assert buttons == [f"Explore {name}" for name in names] + ["Explore All benchmarks"]
+    view.state.benchmarks = []  # a service that holds none yet
+    assert "no approved benchmarks yet" in view.menu.__panel__().objects[0].objects[0].object

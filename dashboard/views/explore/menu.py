@@ -26,11 +26,12 @@ class BenchmarkMenu(ExplorerView):
         self._layout = pn.Column(
             self._entries, sizing_mode="stretch_width", css_classes=["benchmark-menu"]
         )
-        self.state.param.watch(self._list, "benchmarks")
+        self.state.param.watch(self._list, ["benchmarks", "loading"])
         self._list()
 
     def _list(self, *_events) -> None:
         entries = [self._entry(b.name, b.description, b.id) for b in self.state.benchmarks]
+        state = self.state
         if entries:
             entries.append(
                 self._entry(
@@ -39,6 +40,9 @@ class BenchmarkMenu(ExplorerView):
                     EVERY_BENCHMARK,
                 )
             )
+        elif state.started and not state.loading and not state.problem:
+            # the list came back empty (a failed load says why in its own alert)
+            entries = [pn.pane.HTML("The service holds no approved benchmarks yet.")]
         self._entries.objects = entries
 
     def _entry(self, name: str, description: str, benchmark_id: str) -> pn.Column:
