@@ -1,11 +1,13 @@
 """The results explorer's state: what the user chose, what was loaded, what it leaves.
 
-Strategy: choosing a benchmark loads *all* its results once (page 1, then the other
-pages concurrently, with progress), into one DataFrame. Every filter, facet count,
-summary and plot after that is computed in the session, with the API's own
-semantics for the filters the API has (:mod:`dashboard.results`), so a change is
-instant and the explorer always analyses the whole population, never one page.
-Choosing another benchmark while one is loading cancels that load.
+Strategy: nothing is loaded until a benchmark is chosen (or every benchmark, ``"*"``).
+Choosing one reads *all* its results, as one DataFrame the whole server process shares
+(:mod:`dashboard.state.shared`: loaded once, page 1 then the others concurrently, with
+progress). Every filter, facet count, summary and plot after that is computed in the
+session, with the API's own semantics for the filters the API has
+(:mod:`dashboard.results`), so a change is instant and the explorer always analyses the
+whole population, never one page. Choosing another benchmark while one is loading
+stops waiting for that load.
 """
 
 from __future__ import annotations
