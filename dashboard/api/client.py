@@ -183,6 +183,7 @@ class PerfClient:
         params: Mapping[str, Any] | None = None,
         json: Any = None,
         read: Callable[[Any], T] | None = None,
+        decode: Callable[[bytes], Any] | None = None,
     ) -> Any:
         """Send one request; retry only what is safe; return data or raise an APIError.
 
@@ -207,7 +208,11 @@ class PerfClient:
         with collector_paused():
             try:
                 data = decipher_response(
-                    response.status_code, response.headers, response.content, request=described
+                    response.status_code,
+                    response.headers,
+                    response.content,
+                    request=described,
+                    decode=decode,
                 )
             except ServerError as error:
                 self._tell("failing", str(error))

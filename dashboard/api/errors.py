@@ -41,7 +41,7 @@ from __future__ import annotations
 
 import ast
 import json
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -224,18 +224,24 @@ def loads(body: bytes) -> Any:
 
 
 def decipher_response(
-    status: int, headers: Mapping[str, str], body: bytes, *, request: str = ""
+    status: int,
+    headers: Mapping[str, str],
+    body: bytes,
+    *,
+    request: str = "",
+    decode: Callable[[bytes], Any] | None = None,
 ) -> Any:
     """Turn an answer into data, or raise the exception that says what went wrong.
 
     Pure: no I/O, so every answer the API gives can be tested without a server.
-    Returns ``None`` for an empty success (204), else the decoded JSON.
+    Returns ``None`` for an empty success (204), else the decoded JSON (decoded by
+    ``decode`` if given, e.g. into typed records).
     """
     if 200 <= status < 300:
         if status == 204 or not body.strip():
             return None
         try:
-            return loads(body)
+            return (decode or loads)(body)
         except (ValueError, UnicodeDecodeError):
             content_type = headers.get("content-type", "unknown content")
             raise MalformedResponse(

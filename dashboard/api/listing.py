@@ -39,6 +39,10 @@ class Listing(Generic[T]):
     read: Callable[..., T]
     params: frozenset[str]
     shares_records: bool = False  # results: let items share benchmark/site/flavor records
+    #: ``read(page_data, shared)`` reads the whole page (e.g. into columns), not each item
+    whole_pages: bool = False
+    #: how the body is decoded (by default, as JSON into Python objects)
+    decode: Callable[[bytes], Any] | None = None
 
     def check(self, query: Mapping[str, Any]) -> None:
         unknown = set(query) - self.params
@@ -75,18 +79,26 @@ async def listing_page(
     listing.check(query)
     if not 1 <= per_page <= MAX_PER_PAGE:
         raise InvalidQuery(f"per_page must be between 1 and {MAX_PER_PAGE}")
-    if listing.shares_records:
-        shared = {} if shared is None else shared
+    shared = {} if shared is None else shared
+    if listing.whole_pages:
 
-        def item(data: Any) -> T:
+        def read(data: Any) -> Page[T]:
             return listing.read(data, shared)
+    elif listing.shares_records:
+
+        def read(data: Any) -> Page[T]:
+            return Page.from_api(data, lambda item: listing.read(item, shared))
     else:
-        item = listing.read
+
+        def read(data: Any) -> Page[T]:
+            return Page.from_api(data, listing.read)
+
     return await request(
         "GET",
         path,
         params={**query, "page": page, "per_page": per_page},
-        read=lambda data: Page.from_api(data, item),
+        read=read,
+        decode=listing.decode,
     )
 
 

@@ -20,13 +20,15 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from dashboard.api.records import Result
+from dashboard.api.columns import ResultColumns
+from dashboard.api.records import Benchmark, Flavor, Result, Site, Tag
 from dashboard.schema.jsonpath import values_at
 
 __all__ = [
     "BASE_COLUMNS",
     "JSON_PREFIX",
     "appended",
+    "columns_frame",
     "compact_json",
     "results_frame",
 ]
@@ -72,21 +74,34 @@ def results_frame(results: Sequence[Result], json_paths: Sequence[str] = ()) -> 
     as an OS or a GPU model: filters then compare each distinct value once), else
     str; a mix of kinds → object (values as they are).
     """
-    docs = [result.json for result in results]
-    columns: dict[str, Any] = {"id": pd.array([r.id for r in results], dtype="str")}
+    return columns_frame(ResultColumns.of(results), json_paths)
+
+
+def columns_frame(results: ResultColumns, json_paths: Sequence[str] = ()) -> pd.DataFrame:
+    """The frame of :func:`results_frame`, from results read as columns (a bulk load)."""
+    record = results.record
+    columns: dict[str, Any] = {"id": pd.array(results.ids, dtype="str")}
     columns |= _record_columns(
-        [r.benchmark for r in results], "benchmark", {"benchmark": lambda b: b.name}
+        results.benchmark_ids, "benchmark", {"benchmark": lambda i: record(Benchmark, i).name}
     )
     columns |= _record_columns(
-        [r.site for r in results],
+        results.site_ids,
         "site",
-        {"site": lambda s: s.name, "site_address": lambda s: s.address},
+        {
+            "site": lambda i: record(Site, i).name,
+            "site_address": lambda i: record(Site, i).address,
+        },
     )
-    columns |= _record_columns([r.flavor for r in results], "flavor", {"flavor": lambda f: f.name})
-    columns |= _tag_columns([r.tags for r in results])
-    for name in ("execution_datetime", "upload_datetime"):
-        stamps = pd.to_datetime([getattr(r, name) for r in results], utc=True)
-        columns[name] = stamps.as_unit("ns")
+    columns |= _record_columns(
+        results.flavor_ids, "flavor", {"flavor": lambda i: record(Flavor, i).name}
+    )
+    columns |= _tag_columns(results.tag_ids, lambda i: record(Tag, i).name)
+    for name, stamps in (
+        ("execution_datetime", results.executed),
+        ("upload_datetime", results.uploaded),
+    ):
+        columns[name] = pd.to_datetime(stamps, utc=True, format="ISO8601").as_unit("ns")
+    docs = results.docs
     for path, values in values_at(docs, json_paths).items():
         columns[JSON_PREFIX + path] = _json_column(values)
     raw = np.empty(len(docs), dtype=object)
@@ -143,24 +158,24 @@ def _factorize(keys: Iterable[Any]) -> tuple[np.ndarray, list[Any]]:
 
 
 def _record_columns(
-    records: list[Any], name: str, labels: Mapping[str, Callable[[Any], str]]
+    ids: list[str], name: str, labels: Mapping[str, Callable[[str], str]]
 ) -> dict[str, pd.Categorical]:
     """``<name>_id`` and label columns; labels are computed once per record, not per row."""
-    codes, ids = _factorize(record.id for record in records)
-    first = np.unique(codes, return_index=True)[1]  # the first row of each id
-    columns = {f"{name}_id": _category(codes, ids)}
+    codes, uniques = _factorize(ids)
+    columns = {f"{name}_id": _category(codes, uniques)}
     for column, label in labels.items():
-        label_codes, uniques = _factorize(label(records[row]) for row in first)
-        columns[column] = _category(label_codes[codes], uniques)
+        label_codes, names = _factorize(label(record_id) for record_id in uniques)
+        columns[column] = _category(label_codes[codes], names)
     # The name first, as people read it: site, site_id, site_address.
     name_first, *others = labels
     return {column: columns[column] for column in [name_first, f"{name}_id", *others]}
 
 
-def _tag_columns(tag_lists: list[tuple[Any, ...]]) -> dict[str, pd.Categorical]:
-    codes, combos = _factorize(tuple([tag.id for tag in tags]) for tags in tag_lists)
-    first = np.unique(codes, return_index=True)[1]
-    name_codes, names = _factorize(tuple([tag.name for tag in tag_lists[row]]) for row in first)
+def _tag_columns(
+    tag_ids: list[tuple[str, ...]], name: Callable[[str], str]
+) -> dict[str, pd.Categorical]:
+    codes, combos = _factorize(tag_ids)
+    name_codes, names = _factorize(tuple([name(i) for i in combo]) for combo in combos)
     return {"tags": _category(name_codes[codes], names), "tag_ids": _category(codes, combos)}
 
 

@@ -37,6 +37,7 @@ from datetime import timedelta
 import pandas as pd
 
 from dashboard.api import Benchmark, PerfClient
+from dashboard.api.columns import ResultColumns
 from dashboard.results import frame as frames
 from dashboard.schema.fields import SchemaField, fields_from_data, merge_fields
 from dashboard.schema.flatten import flatten_schema
@@ -245,8 +246,8 @@ class SharedResults:
             grown = await self._appended(client, copy, query, probe.total, benchmarks)
             if grown is not None:
                 return grown
-        results = await client.results.all(progress=flight.tell, **query)
-        return await asyncio.to_thread(_build, benchmark_id, benchmarks, results, len(results))
+        results = await client.results.columns(progress=flight.tell, **query)
+        return await asyncio.to_thread(_build, benchmark_id, benchmarks, results)
 
     async def _appended(
         self, client: PerfClient, copy: Loaded, query: dict, total: int, benchmarks
@@ -262,14 +263,14 @@ class SharedResults:
         return await asyncio.to_thread(_grow, copy, new, query.get("benchmark_id", ""), benchmarks)
 
 
-def _build(benchmark_id: str, benchmarks, results, total: int) -> Loaded:
-    fields = fields_for(benchmark_id, benchmarks, [result.json for result in results])
-    population = frames.results_frame(results, [f.path for f in fields])
-    return Loaded(population, fields, total, _newest(population), _size(population))
+def _build(benchmark_id: str, benchmarks, results: ResultColumns) -> Loaded:
+    fields = fields_for(benchmark_id, benchmarks, results.docs)
+    population = frames.columns_frame(results, [f.path for f in fields])
+    return Loaded(population, fields, len(results), _newest(population), _size(population))
 
 
 def _grow(copy: Loaded, new: list, benchmark_id: str, benchmarks) -> Loaded:
-    added = _build(benchmark_id, benchmarks, new, len(new))
+    added = _build(benchmark_id, benchmarks, ResultColumns.of(new))
     fields = merge_fields(copy.fields, added.fields)
     population = frames.appended(copy.population, added.population)
     total = copy.total + len(new)

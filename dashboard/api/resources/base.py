@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Mapping
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
+from dashboard.api.columns import decode_results_page, read_results_page
 from dashboard.api.errors import InvalidQuery
 from dashboard.api.listing import MAX_PER_PAGE, Listing, ProgressCallback, api_path
 from dashboard.api.records import Benchmark, Claim, Flavor, Page, Result, Site, Submit, Tag, User
@@ -36,6 +37,14 @@ FLAVOR_SEARCH = Listing(Flavor.from_api, _REVIEWED | {"terms"})
 TAGS = Listing(Tag.from_api, frozenset({"name", "sort_by"}))
 TAG_SEARCH = Listing(Tag.from_api, frozenset({"terms", "sort_by"}))
 RESULTS = Listing(Result.from_api, _RESULT_FILTERS, shares_records=True)
+#: The results of a bulk load, read into columns page by page (dashboard.api.columns).
+RESULT_COLUMNS = Listing(
+    read_results_page,
+    _RESULT_FILTERS,
+    shares_records=True,
+    whole_pages=True,
+    decode=decode_results_page,
+)
 RESULT_SEARCH = Listing(Result.from_api, _DATES | {"terms", "sort_by"}, shares_records=True)
 CLAIMS = Listing(Claim.from_api, _REVIEWED)
 SUBMITS = Listing(Submit.from_api, _DATES | {"resource_type", "sort_by"})

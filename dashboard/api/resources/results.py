@@ -7,11 +7,20 @@ from collections.abc import Iterable, Mapping
 from datetime import UTC, datetime
 from typing import Any
 
+from dashboard.api.columns import ResultColumns
 from dashboard.api.errors import InvalidQuery
-from dashboard.api.listing import MAX_PER_PAGE, api_path
+from dashboard.api.listing import MAX_PER_PAGE, ProgressCallback, api_path
 from dashboard.api.query import iso_datetime
 from dashboard.api.records import Benchmark, Claim, Flavor, Items, Page, Result, Submit, Tag, User
-from dashboard.api.resources.base import CLAIMS, RESULT_SEARCH, RESULTS, SUBMITS, _Listed, _Resource
+from dashboard.api.resources.base import (
+    CLAIMS,
+    RESULT_COLUMNS,
+    RESULT_SEARCH,
+    RESULTS,
+    SUBMITS,
+    _Listed,
+    _Resource,
+)
 
 
 def _check_result_json(data: Mapping[str, Any]) -> dict[str, Any]:
@@ -39,6 +48,19 @@ class Results(_Listed[Result]):
     _root = "results"
     _listing = RESULTS
     _search = RESULT_SEARCH
+
+    async def columns(
+        self,
+        *,
+        concurrency: int | None = None,
+        progress: ProgressCallback | None = None,
+        **query: Any,
+    ) -> ResultColumns:
+        """Every result that matches, as columns (like ``all``, without a Result each)."""
+        chunks = await self._client._collect(
+            RESULT_COLUMNS, api_path(self._root), query, concurrency=concurrency, progress=progress
+        )
+        return ResultColumns(chunks, chunks.unreadable)
 
     async def create(
         self,

@@ -1,0 +1,198 @@
+"""Results read straight into columns, for loading a whole benchmark at once.
+
+A page of results is about 300 kB, two thirds of it the benchmark that every result
+embeds (its JSON Schema included). Read as Python objects, a page makes some 40,000 of
+them, almost all copies of the same benchmark, site and flavor, thrown away at once: at
+100,000 results the decoding alone took longer than the transfer. msgspec decodes a page
+into typed structs in which each embedded record is only its id (the rest of it is
+skipped without making objects); the first page that names a record not seen before is
+read whole, once, to learn it (:class:`~dashboard.api.records.Result` reads it, with the
+checks of any other read). Each page becomes a :class:`ResultChunk` of plain lists, and
+:class:`ResultColumns` joins them in page order: no per-result objects are kept but each
+result's own JSON document.
+
+orjson has no typed decoding and the standard library's is slower still; msgspec's is
+the well-kept one that skips what is not asked for.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+import msgspec
+
+from dashboard.api.errors import loads
+from dashboard.api.records import Benchmark, Flavor, Page, Result, Site, Tag
+
+__all__ = ["ResultChunk", "ResultColumns", "decode_results_page", "read_results_page"]
+
+Records = dict  # (record class, id) -> the record, shared by every page of one load
+
+
+class _Ref(msgspec.Struct):
+    id: str
+
+
+class _Item(msgspec.Struct):
+    id: str
+    execution_datetime: str
+    upload_datetime: str
+    benchmark: _Ref
+    site: _Ref
+    flavor: _Ref
+    tags: list[_Ref] = []
+    json: Any = None
+
+
+class _Page(msgspec.Struct):
+    items: list[_Item]
+    total: int
+    page: int
+    pages: int
+    per_page: int
+    has_next: bool = False
+    has_prev: bool = False
+
+
+_DECODER = msgspec.json.Decoder(_Page)
+
+
+@dataclass
+class ResultChunk:
+    """The results of one page, a list per column, and the records they name."""
+
+    records: Records
+    ids: list[str] = field(default_factory=list)
+    benchmark_ids: list[str] = field(default_factory=list)
+    site_ids: list[str] = field(default_factory=list)
+    flavor_ids: list[str] = field(default_factory=list)
+    tag_ids: list[tuple[str, ...]] = field(default_factory=list)
+    executed: list[Any] = field(default_factory=list)  # ISO 8601 text or datetimes
+    uploaded: list[Any] = field(default_factory=list)
+    docs: list[Any] = field(default_factory=list)
+
+    def add(self, result: Result) -> None:
+        self.ids.append(result.id)
+        self.benchmark_ids.append(result.benchmark.id)
+        self.site_ids.append(result.site.id)
+        self.flavor_ids.append(result.flavor.id)
+        self.tag_ids.append(tuple([tag.id for tag in result.tags]))
+        self.executed.append(result.execution_datetime)
+        self.uploaded.append(result.upload_datetime)
+        self.docs.append(result.json)
+        for record in (result.benchmark, result.site, result.flavor, *result.tags):
+            self.records.setdefault((type(record), record.id), record)
+
+
+@dataclass(frozen=True, slots=True)
+class _Decoded:
+    page: _Page
+    body: bytes  # read whole again if the page names a record not seen before
+
+
+def decode_results_page(body: bytes) -> Any:
+    """A page of results as typed structs, or as plain JSON data when it does not fit
+    them (then :func:`read_results_page` reads it result by result, as any list)."""
+    try:
+        return _Decoded(_DECODER.decode(body), body)
+    except msgspec.DecodeError:  # not this shape (or not JSON): the general reading says
+        return loads(body)
+
+
+def read_results_page(data: Any, records: Records) -> Page[ResultChunk]:
+    """The page as one chunk; the results that cannot be read are set apart, as usual."""
+    if isinstance(data, _Decoded):
+        typed = data.page
+        chunk = _typed_chunk(typed.items, records) if _knows(typed.items, records) else None
+        if chunk is not None:
+            return Page(
+                items=(chunk,),
+                total=typed.total,
+                page=typed.page,
+                pages=typed.pages,
+                per_page=typed.per_page,
+                has_next=typed.has_next,
+                has_prev=typed.has_prev,
+            )
+        data = loads(data.body)  # new records, or a datetime to refuse: result by result
+    return _general_page(data, records)
+
+
+def _knows(items: Sequence[_Item], records: Records) -> bool:
+    return all(
+        (Benchmark, item.benchmark.id) in records
+        and (Site, item.site.id) in records
+        and (Flavor, item.flavor.id) in records
+        and all((Tag, tag.id) in records for tag in item.tags)
+        for item in items
+    )
+
+
+def _typed_chunk(items: Sequence[_Item], records: Records) -> ResultChunk | None:
+    chunk = ResultChunk(records)
+    for item in items:
+        try:  # as Result.from_api reads them, without keeping the datetimes made
+            datetime.fromisoformat(item.execution_datetime)
+            datetime.fromisoformat(item.upload_datetime)
+        except ValueError:
+            return None
+    chunk.ids = [item.id for item in items]
+    chunk.benchmark_ids = [item.benchmark.id for item in items]
+    chunk.site_ids = [item.site.id for item in items]
+    chunk.flavor_ids = [item.flavor.id for item in items]
+    chunk.tag_ids = [tuple([tag.id for tag in item.tags]) for item in items]
+    chunk.executed = [item.execution_datetime for item in items]
+    chunk.uploaded = [item.upload_datetime for item in items]
+    chunk.docs = [item.json or {} for item in items]
+    return chunk
+
+
+def _general_page(data: Mapping[str, Any], records: Records) -> Page[ResultChunk]:
+    """Result by result, with the records read whole: the embedded ones, seen first."""
+    page = Page.from_api(data, lambda item: Result.from_api(item, records))
+    chunk = ResultChunk(records)
+    for result in page.items:
+        chunk.add(result)
+    return Page(
+        items=(chunk,),
+        unreadable=page.unreadable,
+        total=page.total,
+        page=page.page,
+        pages=page.pages,
+        per_page=page.per_page,
+        has_next=page.has_next,
+        has_prev=page.has_prev,
+    )
+
+
+class ResultColumns:
+    """Many results as columns (lists in result order), with the records they name once.
+
+    ``unreadable`` holds the results that could not be read, apart.
+    """
+
+    def __init__(self, chunks: Iterable[ResultChunk] = (), unreadable: Iterable = ()) -> None:
+        chunks = list(chunks)
+        self.records: Records = {}
+        self.unreadable = list(unreadable)
+        for name in ResultChunk.__dataclass_fields__:
+            if name != "records":
+                setattr(self, name, [value for chunk in chunks for value in getattr(chunk, name)])
+        for chunk in chunks:
+            self.records.update(chunk.records)
+
+    @classmethod
+    def of(cls, results: Iterable[Result]) -> ResultColumns:
+        chunk = ResultChunk({})
+        for result in results:
+            chunk.add(result)
+        return cls([chunk])
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    def record(self, cls: type, record_id: str) -> Any:
+        return self.records[(cls, record_id)]

@@ -1,0 +1,62 @@
+"""Bulk loads read into columns give the same rows as results read one by one."""
+
+from __future__ import annotations
+
+import copy
+
+import httpx
+import orjson
+import pandas.testing as pdt
+
+from dashboard.api import PerfClient
+from dashboard.api.columns import ResultColumns, decode_results_page, read_results_page
+from dashboard.api.records import Site
+from dashboard.results.frame import columns_frame, results_frame
+from dashboard.schema.fields import fields_from_data
+
+
+async def test_a_benchmark_read_into_columns_is_the_frame_of_its_results(sandbox_url):
+    async with PerfClient(sandbox_url) as client:
+        benchmarks = await client.benchmarks.all()
+        totals = {
+            b.id: (await client.results.list(benchmark_id=b.id, per_page=1)).total
+            for b in benchmarks
+        }
+        chosen = max(totals, key=totals.get)
+        assert totals[chosen] > 100  # more than one page
+        columns = await client.results.columns(benchmark_id=chosen)
+        results = await client.results.all(benchmark_id=chosen)
+    paths = [field.path for field in fields_from_data([r.json for r in results])]
+    assert len(columns) == len(results) == totals[chosen] and paths
+    pdt.assert_frame_equal(columns_frame(columns, paths), results_frame(results, paths))
+
+
+def _page(sandbox_url: str) -> dict:
+    answer = httpx.get(f"{sandbox_url}/results", params={"per_page": 5})
+    return answer.json()
+
+
+def test_a_page_naming_a_site_not_seen_before_is_read_whole_to_learn_it(sandbox_url):
+    page = _page(sandbox_url)
+    records: dict = {}
+    first = read_results_page(decode_results_page(orjson.dumps(page)), records)
+    later = copy.deepcopy(page)
+    later["items"][0]["site"] = {**later["items"][0]["site"], "id": "new-site", "name": "Nova"}
+    second = read_results_page(decode_results_page(orjson.dumps(later)), records)
+    columns = ResultColumns([*first.items, *second.items])
+    assert columns.record(Site, "new-site").name == "Nova"
+    assert columns.site_ids[len(page["items"])] == "new-site"
+    assert len(columns) == 2 * len(page["items"])
+
+
+def test_a_result_that_cannot_be_read_is_set_apart_and_the_others_kept(sandbox_url):
+    page = _page(sandbox_url)
+    page["items"][1]["upload_datetime"] = "yesterday"
+    del page["items"][2]["flavor"]
+    read = read_results_page(decode_results_page(orjson.dumps(page)), {})
+    columns = ResultColumns(read.items, read.unreadable)
+    kept = [item["id"] for i, item in enumerate(page["items"]) if i not in (1, 2)]
+    assert columns.ids == kept
+    assert sorted(u.id for u in columns.unreadable) == sorted(
+        [page["items"][1]["id"], page["items"][2]["id"]]
+    )
