@@ -5,7 +5,7 @@ and a :class:`~dashboard.plots.spec.PlotSpec` in, a HoloViews object out; no wid
 no I/O. :mod:`dashboard.plots.live` keeps one of them in the browser while its rows
 change, and links it with the table.
 
-A scatter of more than RASTERIZE_ABOVE results is a datashader count image
+A scatter of more than RASTERIZE_ABOVE results is a count image
 (:mod:`dashboard.plots.raster`); what a selection picks is in :mod:`dashboard.plots.selection`.
 """
 
@@ -275,7 +275,7 @@ def build_plot(frame: pd.DataFrame, spec: PlotSpec) -> hv.Element | hv.Overlay |
     """The plot for `spec`; raises ValueError with the `problems` when it cannot be built.
 
     An empty frame gives an empty plot of the right kind titled 'No results match'.
-    Scatter plots of more than RASTERIZE_ABOVE results are rasterized by datashader into a
+    Scatter plots of more than RASTERIZE_ABOVE results are rasterized into a
     count image (hover shows counts), which still supports box selection.
     """
     problems = spec.problems(frame)

@@ -3,7 +3,7 @@
 Building a HoloViews plot makes new Bokeh models, which costs about a second for a large
 frame and resends the whole figure. A `LivePlot` is built once per plot setting: its rows
 arrive through a ``Pipe`` stream, so a filter change only recomputes the element (or the
-datashader image) and updates the existing data sources. The same goes for the marks
+count image) and updates the existing data sources. The same goes for the marks
 drawn over it (results ticked in the table or picked in the plot).
 
 Linking is ours rather than ``hv.link_selections``, which triples the work of every
@@ -88,7 +88,7 @@ class LivePlot:
     def _redraw_image(self, frame: pd.DataFrame) -> None:
         """Give the count image's Bokeh models the image of these rows directly.
 
-        A HoloViews refresh costs several times the datashader image itself (and makes
+        A HoloViews refresh costs several times the count image itself (and makes
         Bokeh recount every model of the page): the image, its extent and its colour
         range are all that change. The data comes from the HoloViews plot's own
         ``get_data``, so it is what a refresh would send; the rows stream is updated

@@ -205,5 +205,11 @@ def _text_column(values: list[str | None]) -> Any:
         except (ValueError, OverflowError):
             pass  # looks like dates but is not (month 13...): keep the text
     if len(distinct) <= len(values) // 2:
-        return pd.Categorical(values)
+        # pandas' factorize, then the categories sorted as Categorical(values) sorts them
+        codes, uniques = pd.factorize(np.array(values, dtype=object), use_na_sentinel=True)
+        order = np.argsort(np.array(uniques, dtype=str), kind="stable")
+        position = np.empty(len(order) + 1, dtype=np.intp)
+        position[order] = np.arange(len(order))
+        position[-1] = -1  # missing stays missing
+        return pd.Categorical.from_codes(position[codes], categories=uniques[order])
     return pd.array(values, dtype="str")
