@@ -36,7 +36,7 @@ def served_cli(issuer, api, tmp_path_factory):
         "--oauth-key", "eosc-perf-dashboard",
         "--oauth-redirect-uri", url,
         "--oauth-extra-params", json.dumps(endpoints),
-        "--oauth-encryption-key", base64.urlsafe_b64encode(os.urandom(32)).decode(),
+        "--oauth-encryption-key=" + base64.urlsafe_b64encode(os.urandom(32)).decode(),
         "--oauth-refresh-tokens",
     ]  # fmt: skip
     env = {

@@ -50,8 +50,8 @@ def served(issuer, api, tmp_path_factory):
         "--oauth-key", "eosc-perf-dashboard",
         "--oauth-secret", secrets.token_urlsafe(16),
         "--oauth-redirect-uri", url,
-        "--cookie-secret", secrets.token_urlsafe(32),
-        "--oauth-encryption-key", base64.urlsafe_b64encode(os.urandom(32)).decode(),
+        "--cookie-secret=" + secrets.token_urlsafe(32),
+        "--oauth-encryption-key=" + base64.urlsafe_b64encode(os.urandom(32)).decode(),
         "--oauth-refresh-tokens",
     ]  # fmt: skip
     log = log_path.open("w")
