@@ -18,7 +18,7 @@ the well-kept one that skips what is not asked for.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
 
@@ -108,15 +108,8 @@ def read_results_page(data: Any, records: Records) -> Page[ResultChunk]:
         typed = data.page
         chunk = _typed_chunk(typed.items, records) if _knows(typed.items, records) else None
         if chunk is not None:
-            return Page(
-                items=(chunk,),
-                total=typed.total,
-                page=typed.page,
-                pages=typed.pages,
-                per_page=typed.per_page,
-                has_next=typed.has_next,
-                has_prev=typed.has_prev,
-            )
+            where = {name: getattr(typed, name) for name in typed.__struct_fields__}
+            return Page(**{**where, "items": (chunk,)})
         data = loads(data.body)  # new records, or a datetime to refuse: result by result
     return _general_page(data, records)
 
@@ -156,16 +149,7 @@ def _general_page(data: Mapping[str, Any], records: Records) -> Page[ResultChunk
     chunk = ResultChunk(records)
     for result in page.items:
         chunk.add(result)
-    return Page(
-        items=(chunk,),
-        unreadable=page.unreadable,
-        total=page.total,
-        page=page.page,
-        pages=page.pages,
-        per_page=page.per_page,
-        has_next=page.has_next,
-        has_prev=page.has_prev,
-    )
+    return replace(page, items=(chunk,))
 
 
 class ResultColumns:
