@@ -76,7 +76,9 @@ def test_a_benchmark_a_json_filter_and_the_shared_link(page, dashboard_url):
         label=field.get_by_role("option", name=re.compile(r"^count")).first.inner_text()
     )
     widget(page, "Operator").select_option(">=")
-    value = widget(page, "Value")
+    # the value box follows the field once the server has answered: an input, not the
+    # previous field's list
+    value = page.locator("input").and_(widget(page, "Value"))
     value.fill("8")
     value.press("Enter")
     page.get_by_role("button", name="Add condition").click()
