@@ -19,14 +19,13 @@ from __future__ import annotations
 import argparse
 import asyncio
 import statistics
-import tempfile
 import time
 
 import panel as pn
 from bokeh.document import Document
 from bokeh.protocol import Protocol
 from panel.io.state import set_curdoc
-from sandbox_process import start_sandbox
+from sandbox_process import add_api_option, sandbox_url
 
 from dashboard.api import PerfClient
 from dashboard.state.explorer import ExplorerState
@@ -84,14 +83,10 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--size", type=int, default=100_000)
     parser.add_argument("--changes", type=int, default=50)
+    add_api_option(parser)
     args = parser.parse_args()
-    with tempfile.TemporaryDirectory() as data_dir:
-        process, url = start_sandbox(data_dir, args.size, 0)
-        try:
-            times, cpu_times, sizes = asyncio.run(measure(url, args.changes))
-        finally:
-            process.terminate()
-            process.wait(timeout=10)
+    with sandbox_url(args.size, api=args.api) as url:
+        times, cpu_times, sizes = asyncio.run(measure(url, args.changes))
     ordered = sorted(times)
     p95 = ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
     print(f"cpu ms per change: p50 {statistics.median(cpu_times):.1f}, max {max(cpu_times):.1f}")

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import subprocess
 import sys
+import tempfile
 import time
+from collections.abc import Iterator
 
 import httpx
 
@@ -42,3 +45,28 @@ def start_sandbox(data_dir: str, size: int, latency_ms: float) -> tuple[subproce
         time.sleep(0.2)
     process.kill()
     raise SystemExit("the sandbox did not start within 2 minutes")
+
+
+@contextlib.contextmanager
+def sandbox_url(size: int, latency_ms: float = 0, api: str | None = None) -> Iterator[str]:
+    """The API to measure against: ``api`` if given (a sandbox already running, seeded
+    as the caller wants), else a new sandbox of ``size`` results, stopped afterwards."""
+    if api:
+        yield api.rstrip("/")
+        return
+    with tempfile.TemporaryDirectory() as data_dir:
+        process, url = start_sandbox(data_dir, size, latency_ms)
+        try:
+            yield url
+        finally:
+            process.terminate()
+            process.wait(timeout=10)
+
+
+def add_api_option(parser) -> None:
+    parser.add_argument(
+        "--api",
+        metavar="URL",
+        help="measure against this running sandbox API instead of starting one "
+        "(its seed then decides the sizes)",
+    )

@@ -29,7 +29,6 @@ import contextlib
 import gc
 import os
 import statistics
-import tempfile
 import time
 from types import SimpleNamespace
 
@@ -37,7 +36,7 @@ import httpx
 import panel as pn
 from bokeh.document import Document
 from panel.io.state import set_curdoc
-from sandbox_process import start_sandbox
+from sandbox_process import add_api_option, sandbox_url
 
 from dashboard.api import PerfClient
 from dashboard.app import create_app
@@ -197,14 +196,10 @@ async def measure(url: str) -> dict[str, float]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--size", type=int, default=100_000)
+    add_api_option(parser)
     args = parser.parse_args()
-    with tempfile.TemporaryDirectory() as data_dir:
-        process, url = start_sandbox(data_dir, args.size, 0)
-        try:
-            figures = asyncio.run(measure(url))
-        finally:
-            process.terminate()
-            process.wait(timeout=10)
+    with sandbox_url(args.size, api=args.api) as url:
+        figures = asyncio.run(measure(url))
     for name in (
         "first_load_over_fetch",
         "next_session_ready_s",

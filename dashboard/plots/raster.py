@@ -22,12 +22,17 @@ from dashboard.plots.spec import PlotSpec, is_date
 
 __all__ = ["ZoomableCountImage", "count_image", "is_moment", "log_column", "raster_axes"]
 
-# Pixels of a count image (256 KB of counts); zooming computes a new one.
-_RASTER_SIZE = (512, 256)
-# A rasterized log axis is drawn on log10 values; the ticks show the values themselves.
-_POWER_OF_TEN_TICKS = CustomJSTickFormatter(
-    code="return String(Number((10 ** tick).toPrecision(3)));"
-)
+# Pixels of a count image: 80 KB of counts at one byte a pixel, the largest part of what
+# a facet change sends (at most 100 KB); zooming computes a new one.
+_RASTER_SIZE = (400, 200)
+
+
+def _power_of_ten_ticks() -> CustomJSTickFormatter:
+    """Ticks of a rasterized log axis (drawn on log10 values) showing the values themselves.
+
+    A new model for each plot: a Bokeh model belongs to one document, and each session
+    has its own."""
+    return CustomJSTickFormatter(code="return String(Number((10 ** tick).toPrecision(3)));")
 
 
 def log_column(column: str) -> str:
@@ -94,9 +99,9 @@ def count_image(frame: pd.DataFrame, spec: PlotSpec, x_range=None, y_range=None)
     ycoords = (y_edges[:-1] + y_edges[1:]) / 2
     if dates:
         xcoords = xcoords.astype("int64").astype("datetime64[ns]")
-    log_ticks = {"xformatter": _POWER_OF_TEN_TICKS} if spec.logx else {}
+    log_ticks = {"xformatter": _power_of_ten_ticks()} if spec.logx else {}
     if spec.logy:
-        log_ticks["yformatter"] = _POWER_OF_TEN_TICKS
+        log_ticks["yformatter"] = _power_of_ten_ticks()
     image = hv.Image(
         (xcoords, ycoords, grid),
         kdims=[

@@ -13,11 +13,17 @@ import holoviews as hv
 import numpy as np
 import pandas as pd
 
-from dashboard.plots.elements import _columns, _plot_data, _rows_per_tag
+from dashboard.plots.elements import (
+    _CATEGORY_CMAP,
+    _columns,
+    _plot_data,
+    _rows_per_tag,
+    hover_columns,
+)
 from dashboard.plots.raster import is_moment, raster_axes
 from dashboard.plots.spec import PlotSpec
 
-__all__ = ["highlight_element", "selection_expr", "selection_ids"]
+__all__ = ["dots_element", "highlight_element", "selection_expr", "selection_ids"]
 
 
 def highlight_element(rows: pd.DataFrame, spec: PlotSpec, *, rasterized: bool) -> hv.Element:
@@ -45,6 +51,28 @@ def highlight_element(rows: pd.DataFrame, spec: PlotSpec, *, rasterized: bool) -
     data = _plot_data(rows, spec, per_tag=spec.group == "tags")
     data[spec.group] = data[spec.group].astype(str)
     return hv.Scatter(data, kdims=[spec.group], vdims=[spec.y, "id"]).opts(**rings)
+
+
+def dots_element(rows: pd.DataFrame, spec: PlotSpec) -> hv.Points:
+    """`rows` as dots over the count image of a scatter (on its axes: log10 values on a
+    log scale), coloured by site or flavor, with a scatter's hover."""
+    x, y = raster_axes(spec)
+    data = _columns(rows, log_columns=True)
+    for axis in (x, y):  # a log axis of values not all positive: nothing to draw there
+        if axis not in data.columns:
+            data[axis] = np.nan
+    data = data[data[[x, y]].notna().all(axis=1)]
+    shown = [c for c in hover_columns(spec) if c not in (x, y) and c in data.columns]
+    vdims = [hv.Dimension(c, label=spec.label(c)) for c in shown]
+    kdims = [
+        hv.Dimension(axis, label=spec.label(column) if axis == column else f"log10 {column}")
+        for axis, column in ((x, spec.x), (y, spec.y))
+    ]
+    style = {"size": 5, "alpha": 0.8, "tools": ["hover"], "framewise": True}
+    style["hover_tooltips"] = [spec.label(c) for c in hover_columns(spec) if c in data.columns]
+    if spec.group in ("site", "flavor"):
+        style.update(color=spec.group, cmap=_CATEGORY_CMAP)
+    return hv.Points(data, kdims=kdims, vdims=vdims).opts(**style)
 
 
 def selection_expr(spec: PlotSpec, x_selection, y_selection, *, rasterized: bool) -> hv.dim:

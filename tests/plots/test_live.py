@@ -10,7 +10,7 @@ import pandas as pd
 import panel as pn
 import pytest
 from bokeh.document import Document
-from bokeh.models import GlyphRenderer, Image, Plot
+from bokeh.models import GlyphRenderer, HoverTool, Image, Plot
 from helpers import CPUS, SCORE, make_results
 from panel.io.state import set_curdoc
 
@@ -157,3 +157,77 @@ def test_a_plot_that_cannot_take_the_rows_says_so(large):
     assert not live.fits(large.iloc[:RASTERIZE_ABOVE], spec)  # points, not an image
     assert not live.fits(large.iloc[:0], spec)
     assert not live.fits(large, PlotSpec(y=SCORE, logy=True))
+    # filtered from a large population, any rows fit its image, none included
+    assert live.fits(large.iloc[:10], spec, len(large))
+    assert live.fits(large.iloc[:0], spec, len(large))
+    small = LivePlot(large.iloc[:10], spec, population=len(large))
+    assert small.mode == "image"
+
+
+def drawn(document: Document) -> set[str]:
+    """The ids of the figures and renderers of a document: new ones mean a new plot."""
+    return {m.id for m in document.models if isinstance(m, Plot | GlyphRenderer)}
+
+
+def dots_renderer(document: Document) -> GlyphRenderer:
+    """The dots drawn over a count image (the renderer of points with their site, not the
+    rings' with just their ids)."""
+    (renderer,) = [
+        model
+        for model in document.models
+        if isinstance(model, GlyphRenderer)
+        and not isinstance(model.glyph, Image)
+        and "site" in model.data_source.data
+    ]
+    return renderer
+
+
+def dots(document: Document) -> dict:
+    """The data of the dots drawn over a count image."""
+    return dots_renderer(document).data_source.data
+
+
+@pytest.mark.parametrize("log", [False, True], ids=["linear", "log"])
+def test_filtering_a_large_population_to_few_results_keeps_the_plot_and_draws_them(large, log):
+    """Facets that leave a few results of a large benchmark show them as dots with their
+    values on hover, in the same plot (no new models); back to many, the dots go."""
+    spec = PlotSpec(x=CPUS, y=SCORE, logx=log, logy=log)
+    live = LivePlot(large, spec, population=len(large))
+    document = served(live)
+    models = drawn(document)
+    assert len(dots(document)["site"]) == 0
+    few = large[large[SCORE].notna() & large[CPUS].notna()].iloc[:25]
+
+    assert live.fits(few, spec, len(large))
+    live.show(few)
+
+    assert drawn(document) == models  # the same plot
+    shown = dots(document)
+    assert len(shown["site"]) == len(few)
+    assert sorted(shown["site"]) == sorted(few["site"])
+    ys = shown[f"log10({SCORE})" if log else SCORE]
+    expected = np.log10(few[SCORE]) if log else few[SCORE]
+    assert np.allclose(sorted(ys), sorted(expected), rtol=1e-5)
+    renderer = dots_renderer(document)
+    (hover,) = [m for m in document.models if isinstance(m, HoverTool) and renderer in m.renderers]
+    labels = [label for label, _field in hover.tooltips]
+    assert {spec.label("site"), spec.label(SCORE), spec.label(CPUS)} <= set(labels), labels
+    image = image_renderer(document).data_source.data["image"][0]
+    assert image.size == 1 and image.sum() == 0  # the dots show them: the image is blank
+
+    live.show(large)
+    assert len(dots(document)["site"]) == 0
+    assert image_renderer(document).data_source.data["image"][0].sum() == (
+        large[[SCORE, CPUS]].notna().all(axis=1).sum()
+    )
+    live.show(large.iloc[:0])  # nothing matches: still the same plot, nothing drawn
+    assert drawn(document) == models
+    assert image_renderer(document).data_source.data["image"][0].sum() == 0
+
+
+def test_two_sessions_draw_log_count_images_of_their_own(large):
+    """Each session's document gets its own tick models (a Bokeh model belongs to one
+    document: a shared one made the second visitor's log plot fail)."""
+    spec = PlotSpec(x=CPUS, y=SCORE, logx=True, logy=True)
+    first, second = served(LivePlot(large, spec)), served(LivePlot(large, spec))
+    assert image_renderer(first) is not image_renderer(second)

@@ -99,10 +99,11 @@ class PlotsPanel(ExplorerView):
             self._live = None
             self._plot.object = None
             return
-        if self._live is not None and self._live.fits(frame, spec):
+        population = len(state.population)
+        if self._live is not None and self._live.fits(frame, spec, population):
             self._live.show(frame, self._ringed())
         else:
-            self._live = LivePlot(frame, spec)
+            self._live = LivePlot(frame, spec, population)
             self._live.on_pick(self._picked)
             self._live.mark(self._ringed())
             self._plot.object = self._live.object
