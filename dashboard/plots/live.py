@@ -18,6 +18,7 @@ expression (`plots.selection_expr`), and `plots.selection_ids` resolves it on th
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Callable
 
 import holoviews as hv
@@ -57,6 +58,23 @@ def _mode(frame: pd.DataFrame, spec: PlotSpec, population: int | None) -> str:
     return "empty" if frame.empty else "glyphs"
 
 
+class _PlotKeeper:
+    """The hook that tells a live plot its image's HoloViews plot, holding it weakly.
+
+    HoloViews keeps an element's options (its hooks among them) in a process-wide
+    lookup cache: a bound method there kept the live plot, and through it the whole
+    session, in memory after the session ended.
+    """
+
+    def __init__(self, live: LivePlot) -> None:
+        self._live = weakref.ref(live)
+
+    def __call__(self, plot, element) -> None:
+        live = self._live()
+        if live is not None:
+            live._keep_plot(plot, element)
+
+
 class LivePlot:
     """The plot of one `PlotSpec`, fed new rows with `show` and marks with `mark`.
 
@@ -80,7 +98,7 @@ class LivePlot:
         self._image_plot = None
         layers = []
         if self.mode == "image":
-            self._images = ZoomableCountImage(self._rows, spec, hooks=[self._keep_plot])
+            self._images = ZoomableCountImage(self._rows, spec, hooks=[_PlotKeeper(self)])
             base = self._images.object
             layers.append(hv.DynamicMap(self._dot_layer, streams=[self._dots]))
         else:

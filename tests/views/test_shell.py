@@ -3,18 +3,24 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import functools
+import gc
 import logging
 import socket
+import weakref
+from types import SimpleNamespace
 
 import httpx
 from bokeh.document import Document
-from helpers import until
+from helpers import flagship, until
 from panel.io.state import set_curdoc
 
 from dashboard.api import PerfClient, User
 from dashboard.app import create_app, session_state
 from dashboard.results.table import LATEST_COLUMNS
 from dashboard.state import SessionState
+from dashboard.state.shared import SHARED
 from dashboard.views import AppShell
 from dashboard.views.shell import connection_html, identity_html
 
@@ -164,6 +170,43 @@ async def test_the_client_is_closed_when_the_session_ends(sandbox_url):
     for callback in callbacks:
         callback(None)
     await until(lambda: app.state.client.closed)
+
+
+def loaded(state) -> bool:
+    return not state.loading and len(state.population) > 2000
+
+
+async def test_an_ended_session_leaves_nothing_of_itself_in_memory(fresh_sandbox):
+    """A session that drew a count image of a large benchmark, once ended and its shared
+    copy released, is collected: no timer, cache or hook of another part keeps its
+    document, state or plot (they held hundreds of MB per session at 100,000 results).
+    The shared copy itself stays until it has been idle a while."""
+    url = fresh_sandbox(size=3000).url
+    document = Document()
+    with set_curdoc(document):
+        app = create_app(url, sandbox=True)
+        app.template().server_doc(document)
+        await asyncio.gather(app.state.refresh(), app.explorer.state.start())
+        state = app.explorer.state
+        state.benchmark_id = (await flagship(app.state.client)).id
+        await until(functools.partial(loaded, state), timeout=60)
+    assert app.explorer.plots._live.mode == "image"
+    gone = {
+        "document": weakref.ref(document),
+        "shell": weakref.ref(app),
+        "explorer": weakref.ref(state),
+        "plot": weakref.ref(app.explorer.plots._live),
+    }
+    ended = SimpleNamespace(id="ended", _document=document)
+    for callback in list(document.session_destroyed_callbacks):
+        with contextlib.suppress(KeyError):  # parts an unserved document never had
+            callback(ended)
+    document.clear()
+    del document, app, state, callback, ended
+    await until(lambda: not any(SHARED._copies[key].holders for key in SHARED._copies))
+    await asyncio.sleep(0.1)  # the client closes
+    gc.collect()
+    assert [name for name, ref in gone.items() if ref() is not None] == []
 
 
 async def test_a_load_that_fails_shows_in_the_header_and_retry_loads_it(fresh_sandbox, tmp_path):
