@@ -78,11 +78,10 @@ def create_app(
     explorer = ResultsExplorer(ExplorerState(client=client), session=state)
     submit = SubmitState(client=client)
     upload = UploadState(client=client, submitter=submit)
-    contribute = ContributePanel(state=state, upload=upload, submit=submit)
     shell = AppShell(
         state=state,
         explorer=explorer,
-        contribute=contribute,
+        contribute=lambda: ContributePanel(state=state, upload=upload, submit=submit),
         admin=lambda: AdminPanel(AdminQueue(client=client)),
     )
 

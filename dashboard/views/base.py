@@ -73,8 +73,15 @@ def choice(kind: type[pn.widgets.Select | pn.widgets.MultiChoice], state, name: 
             widgets[0].options = {**_as_dict(widgets[0].options), **missing}
 
     state.param.watch(list_choice, name)
-    widgets.append(kind.from_param(state.param[name], **params))
-    return widgets[0]
+    # Linked by hand rather than `from_param`, whose parameter pane walks every
+    # parameter of the state: several times the cost, for a dozen of these a session.
+    if "label" not in params and "name" not in params:
+        params["label"] = state.param[name].label
+    value = getattr(state, name)
+    widget = kind(value=list(value) if isinstance(value, list) else value, **params)
+    widget.link(state, value=name, bidirectional=True)
+    widgets.append(widget)
+    return widget
 
 
 def offer(widget, options: list | dict, chosen) -> None:

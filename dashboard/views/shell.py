@@ -159,7 +159,10 @@ class AppShell(SessionView):
     """The whole application: status and identity in the header, content in tabs."""
 
     explorer = param.Parameter(default=None, doc="The results explorer's view, if any.")
-    contribute = param.Parameter(default=None, doc="The contributor's view, if any.")
+    contribute = param.Callable(
+        default=None,
+        doc="Builds the Contribute tab's view, when the tab is first opened (none: no tab).",
+    )
     admin = param.Callable(
         default=None,
         doc="Builds the Admin tab's view; called only for an administrator's session.",
@@ -172,13 +175,18 @@ class AppShell(SessionView):
         self.latest = LatestResults(state=self.state)
         self.registration = RegistrationPanel(state=self.state)
         tabs = [("Latest results", self.latest)]
+        # Built when first opened: most visitors never do, and its forms and tables cost
+        # a new session about as much as the first screen does.
+        self.contribute_view = None
+        self._contribute_tab = pn.Column(sizing_mode="stretch_width")
         if self.contribute is not None:
-            tabs.insert(0, ("Contribute", self.contribute))
+            tabs.insert(0, ("Contribute", self._contribute_tab))
         if self.explorer is not None:
             tabs.insert(0, ("Explore", self.explorer))
         self.tabs = pn.Tabs(
             *tabs, dynamic=True, sizing_mode="stretch_width", css_classes=["main-tabs"]
         )
+        self.tabs.param.watch(self._tab_opened, "active")
         self.admin_view = None  # built for administrators only, dropped when that changes
         self._admin_tab: pn.Column | None = None
         self._admin_for: tuple | None = None
@@ -192,6 +200,15 @@ class AppShell(SessionView):
             self.tabs,
             sizing_mode="stretch_width",
         )
+
+    async def _tab_opened(self, event) -> None:
+        tab = self.tabs.objects[event.new] if 0 <= event.new < len(self.tabs) else None
+        if tab is not self._contribute_tab or self.contribute_view is not None:
+            return
+        view = self.contribute_view = self.contribute()
+        tab.objects = [view]
+        if self.state.registered:  # registered before the tab was built: load for them now
+            await view.load()
 
     async def _identity_checked(self, *_events) -> None:
         state = self.state

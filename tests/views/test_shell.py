@@ -262,3 +262,25 @@ async def test_opening_the_dashboard_with_no_benchmark_chosen_reads_one_page_of_
     for part in (app.state, app.explorer.state):
         part.stop()
     await app.state.client.aclose()
+
+
+async def test_the_contribute_tab_is_built_when_first_opened_and_loads_for_the_registered(
+    sandbox_url,
+):
+    """A new session builds the first screen only; a registered user who opens Contribute
+    later finds their lists loaded, not empty until a refresh."""
+    app = create_app(sandbox_url, sandbox=True)
+    await app.state.refresh()
+    assert app.contribute_view is None
+    app.state.identity = "alice"
+    await until(lambda: app.state.registered and not app.state.loading)
+    assert app.contribute_view is None, "signing in does not build it either"
+    app.tabs.active = [title for title, _ in zip(app.tabs._names, app.tabs, strict=True)].index(
+        "Contribute"
+    )
+    await until(lambda: app.contribute_view is not None)
+    submit = app.contribute_view.submit
+    await until(lambda: len(submit.my_results) > 0 and app.contribute_view.upload.benchmarks)
+    for part in (app.state, app.explorer.state):
+        part.stop()
+    await app.state.client.aclose()

@@ -53,6 +53,10 @@ class ContributePanel(SessionView):
 
     async def _registered(self, event) -> None:
         if event.new:
-            await self.upload.start()
-            await self.submit.load_mine()
-            await self.submit.load_pending()
+            await self.load()
+
+    async def load(self) -> None:
+        """Load what a registered contributor's forms and lists need."""
+        await self.upload.start()
+        await self.submit.load_mine()
+        await self.submit.load_pending()
