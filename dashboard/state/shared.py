@@ -171,11 +171,9 @@ class SharedResults:
         flight = self._flights.get(key)
         if flight is None or flight.task.done() or flight.task.get_loop() is not _loop():
             flight = self._flights[key] = _Flight()
-            # In a context of its own: the task would otherwise carry the asking session's
-            # (Panel's current document among it) and keep that session alive while it runs.
-            flight.task = asyncio.get_running_loop().create_task(
-                self._refresh(client, key, benchmarks, flight), context=contextvars.Context()
-            )
+            # In the asking session's context (Panel's current document among it), which
+            # Panel needs for what the load tells that session; it ends with the load.
+            flight.task = asyncio.ensure_future(self._refresh(client, key, benchmarks, flight))
             flight.task.add_done_callback(lambda _task: self._landed(key, flight))
         if progress is not None:
             flight.listeners.append(progress)
