@@ -95,9 +95,7 @@ class PlotsPanel(ExplorerView):
         self._message.object = escape("; ".join(problems))
         self._message.visible = bool(problems)
         state.picked = None  # a pick was made in what was drawn before
-        # Nothing loaded (yet): no plot. One of nothing costs a new session about as
-        # much as its real plot, which follows as soon as the results are in.
-        if problems or state.population.empty:
+        if problems:
             self._live = None
             self._plot.object = None
             return
