@@ -96,20 +96,17 @@ class LivePlot:
             self.object = build_plot(frame, spec)
             return
         self._image_plot = None
-        layers = []
+        rings = hv.DynamicMap(self._rings, streams=[self._marks])
         if self.mode == "image":
             self._images = ZoomableCountImage(self._rows, spec, hooks=[_PlotKeeper(self)])
             base = self._images.object
-            layers.append(hv.DynamicMap(self._dot_layer, streams=[self._dots]))
+            overlay = base * hv.DynamicMap(self._dot_layer, streams=[self._dots]) * rings
         else:
             base = hv.DynamicMap(self._glyphs, streams=[self._rows])
-        layers.append(hv.DynamicMap(self._rings, streams=[self._marks]))
+            overlay = base * rings
         # On the plot, not the overlay with the rings: that is where Bokeh reports it.
         self.selection = hv.streams.SelectionXY(source=base)
         self.selection.add_subscriber(self._picked)
-        overlay = base
-        for layer in layers:
-            overlay = overlay * layer
         self.object = overlay.opts(**plot_layout(spec), active_tools=["box_select"])
 
     def _few(self, frame: pd.DataFrame) -> pd.DataFrame:
@@ -140,11 +137,14 @@ class LivePlot:
         marks = self._marked_rows(marked)
         if self.mode != "image" or self._image_plot is None:
             # One refresh of the plot for all layers: HoloViews redraws only those whose
-            # streams are among the ones triggered.
+            # streams are among the ones triggered (there are dots only over an image).
+            streams = [self._rows, self._marks]
             self._marks.update(data=marks)
-            self._dots.update(data=self._few(frame))
             self._rows.update(data=frame)
-            hv.streams.Stream.trigger([self._rows, self._marks, self._dots])
+            if self.mode == "image":
+                self._dots.update(data=self._few(frame))
+                streams.append(self._dots)
+            hv.streams.Stream.trigger(streams)
             return
         dots = self._few(frame)
         changed = []

@@ -62,14 +62,16 @@ def dots_element(rows: pd.DataFrame, spec: PlotSpec) -> hv.Points:
         if axis not in data.columns:
             data[axis] = np.nan
     data = data[data[[x, y]].notna().all(axis=1)]
-    shown = [c for c in hover_columns(spec) if c not in (x, y) and c in data.columns]
-    vdims = [hv.Dimension(c, label=spec.label(c)) for c in shown]
+    hovered = [c for c in hover_columns(spec) if c in data.columns]
+    vdims = [hv.Dimension(c, label=spec.label(c)) for c in hovered if c not in (x, y)]
     kdims = [
-        hv.Dimension(axis, label=spec.label(column) if axis == column else f"log10 {column}")
+        hv.Dimension(
+            axis, label=spec.label(column) if axis == column else f"log10 {spec.label(column)}"
+        )
         for axis, column in ((x, spec.x), (y, spec.y))
     ]
     style = {"size": 5, "alpha": 0.8, "tools": ["hover"], "framewise": True}
-    style["hover_tooltips"] = [spec.label(c) for c in hover_columns(spec) if c in data.columns]
+    style["hover_tooltips"] = [spec.label(c) for c in hovered]
     if spec.group in ("site", "flavor"):
         style.update(color=spec.group, cmap=_CATEGORY_CMAP)
     return hv.Points(data, kdims=kdims, vdims=vdims).opts(**style)

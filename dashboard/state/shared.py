@@ -29,6 +29,7 @@ import asyncio
 import contextvars
 import ctypes
 import ctypes.util
+import functools
 import gc
 import logging
 import os
@@ -103,11 +104,18 @@ def give_back_memory() -> None:
     back what it can. Elsewhere (another C library, another system) nothing happens.
     """
     gc.collect()
+    trim = _malloc_trim()
+    if trim is not None:
+        trim(0)
+
+
+@functools.cache
+def _malloc_trim():
+    """glibc's ``malloc_trim``, or None elsewhere (another C library decides itself)."""
     try:
-        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
-        libc.malloc_trim(0)
-    except (OSError, AttributeError):  # not glibc: its allocator decides
-        pass
+        return ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6").malloc_trim
+    except (OSError, AttributeError):
+        return None
 
 
 def _loop() -> asyncio.AbstractEventLoop:
