@@ -7,8 +7,9 @@ benchmark (100 pages of 100):
 - sequential: page after page, each waiting for the previous (what the existing web
   frontend does), through the same client so both parse the same records;
 - client: ``client.results.all(benchmark_id=...)`` (page 1, then the rest concurrently);
-- limit: a bare httpx fetch of the same pages, all at once, decoded with the client's
-  JSON decoder but not turned into records: what no client can beat.
+- limit: a bare httpx fetch of the same pages, all at once, decoded as the client decodes
+  a page of results (typed, the embedded records skipped) but not turned into records:
+  what no client can beat.
 
 Each is run a few times and the median kept; the machine is noisy, so ratios count.
 The last two lines are ``sequential_over_client=<ratio>`` and ``client_over_limit=<ratio>``.
@@ -26,7 +27,7 @@ import httpx
 from sandbox_process import start_sandbox
 
 from dashboard.api import PerfClient
-from dashboard.api.errors import loads
+from dashboard.api.columns import decode_results_page
 
 
 async def biggest_benchmark(client: PerfClient) -> tuple[str, int]:
@@ -52,14 +53,18 @@ async def limit(url: str, benchmark_id: str) -> int:
     limits = httpx.Limits(max_connections=200)
     async with httpx.AsyncClient(base_url=url + "/", timeout=60, limits=limits) as http:
         query = {"benchmark_id": benchmark_id, "per_page": 100}
-        first = loads((await http.get("/results", params={**query, "page": 1})).content)
+        first = decode_results_page(
+            (await http.get("/results", params={**query, "page": 1})).content
+        )
         rest = await asyncio.gather(
             *(
                 http.get("/results", params={**query, "page": n})
-                for n in range(2, first["pages"] + 1)
+                for n in range(2, first.page.pages + 1)
             )
         )
-        return len(first["items"]) + sum(len(loads(r.content)["items"]) for r in rest)
+        return len(first.page.items) + sum(
+            len(decode_results_page(r.content).page.items) for r in rest
+        )
 
 
 async def timed(work) -> tuple[float, int]:

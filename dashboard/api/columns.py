@@ -25,9 +25,15 @@ from typing import Any
 import msgspec
 
 from dashboard.api.errors import loads
-from dashboard.api.records import Benchmark, Flavor, Page, Result, Site, Tag
+from dashboard.api.records import Benchmark, Flavor, Page, Result, Site, Tag, parse_datetime
 
-__all__ = ["ResultChunk", "ResultColumns", "decode_results_page", "read_results_page"]
+__all__ = [
+    "ResultChunk",
+    "ResultColumns",
+    "decode_results_page",
+    "read_results",
+    "read_results_page",
+]
 
 Records = dict  # (record class, id) -> the record, shared by every page of one load
 
@@ -108,10 +114,41 @@ def read_results_page(data: Any, records: Records) -> Page[ResultChunk]:
         typed = data.page
         chunk = _typed_chunk(typed.items, records) if _knows(typed.items, records) else None
         if chunk is not None:
-            where = {name: getattr(typed, name) for name in typed.__struct_fields__}
-            return Page(**{**where, "items": (chunk,)})
+            return _typed_page(typed, (chunk,))
         data = loads(data.body)  # new records, or a datetime to refuse: result by result
     return _general_page(data, records)
+
+
+def read_results(data: Any, records: Records) -> Page[Result]:
+    """The page's results, sharing the load's records: from the typed structs where every
+    record they name is known (the embedded copies are never made), else result by result."""
+    if isinstance(data, _Decoded):
+        typed = data.page
+        if _knows(typed.items, records):
+            try:
+                return _typed_page(typed, tuple([_typed_result(i, records) for i in typed.items]))
+            except ValueError:  # a datetime to refuse: the general reading sets it apart
+                pass
+        data = loads(data.body)
+    return Page.from_api(data, lambda item: Result.from_api(item, records))
+
+
+def _typed_page(typed: _Page, items: tuple) -> Page:
+    where = {name: getattr(typed, name) for name in typed.__struct_fields__}
+    return Page(**{**where, "items": items})
+
+
+def _typed_result(item: _Item, records: Records) -> Result:
+    return Result(
+        id=item.id,
+        execution_datetime=parse_datetime(item.execution_datetime),
+        upload_datetime=parse_datetime(item.upload_datetime),
+        benchmark=records[(Benchmark, item.benchmark.id)],
+        site=records[(Site, item.site.id)],
+        flavor=records[(Flavor, item.flavor.id)],
+        tags=tuple([records[(Tag, tag.id)] for tag in item.tags]),
+        json=item.json or {},
+    )
 
 
 def _knows(items: Sequence[_Item], records: Records) -> bool:

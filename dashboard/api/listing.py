@@ -43,6 +43,11 @@ class Listing(Generic[T]):
     whole_pages: bool = False
     #: how the body is decoded (by default, as JSON into Python objects)
     decode: Callable[[bytes], Any] | None = None
+    #: how one item (a GET by id) is read, where ``read`` reads whole pages
+    read_one: Callable[[Any], T] | None = None
+
+    def one(self) -> Callable[[Any], T]:
+        return self.read_one or self.read
 
     def check(self, query: Mapping[str, Any]) -> None:
         unknown = set(query) - self.params

@@ -9,8 +9,13 @@ import orjson
 import pandas.testing as pdt
 
 from dashboard.api import PerfClient
-from dashboard.api.columns import ResultColumns, decode_results_page, read_results_page
-from dashboard.api.records import Site
+from dashboard.api.columns import (
+    ResultColumns,
+    decode_results_page,
+    read_results,
+    read_results_page,
+)
+from dashboard.api.records import Result, Site
 from dashboard.results.frame import columns_frame, results_frame
 from dashboard.schema.fields import fields_from_data
 
@@ -60,3 +65,18 @@ def test_a_result_that_cannot_be_read_is_set_apart_and_the_others_kept(sandbox_u
     assert sorted(u.id for u in columns.unreadable) == sorted(
         [page["items"][1]["id"], page["items"][2]["id"]]
     )
+
+
+def test_results_read_from_typed_pages_equal_results_read_one_by_one(sandbox_url):
+    page = _page(sandbox_url)
+    records: dict = {}
+    first = read_results(decode_results_page(orjson.dumps(page)), records)  # learns records
+    later = copy.deepcopy(page)
+    second = read_results(decode_results_page(orjson.dumps(later)), records)
+    expected = tuple(Result.from_api(item) for item in page["items"])
+    assert first.items == second.items == expected
+    assert second.items[0].benchmark is first.items[0].benchmark  # one record, shared
+    later["items"][1]["execution_datetime"] = "yesterday"
+    third = read_results(decode_results_page(orjson.dumps(later)), records)
+    assert [r.id for r in third.items] == [r.id for i, r in enumerate(expected) if i != 1]
+    assert [u.id for u in third.unreadable] == [page["items"][1]["id"]]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Mapping
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
-from dashboard.api.columns import decode_results_page, read_results_page
+from dashboard.api.columns import decode_results_page, read_results, read_results_page
 from dashboard.api.errors import InvalidQuery
 from dashboard.api.listing import MAX_PER_PAGE, Listing, ProgressCallback, api_path
 from dashboard.api.records import Benchmark, Claim, Flavor, Page, Result, Site, Submit, Tag, User
@@ -36,7 +36,15 @@ FLAVORS = Listing(Flavor.from_api, _REVIEWED | {"name"})
 FLAVOR_SEARCH = Listing(Flavor.from_api, _REVIEWED | {"terms"})
 TAGS = Listing(Tag.from_api, frozenset({"name", "sort_by"}))
 TAG_SEARCH = Listing(Tag.from_api, frozenset({"terms", "sort_by"}))
-RESULTS = Listing(Result.from_api, _RESULT_FILTERS, shares_records=True)
+#: Results read as records that share the embedded benchmark/site/flavor (dashboard.api.columns).
+RESULTS = Listing(
+    read_results,
+    _RESULT_FILTERS,
+    shares_records=True,
+    whole_pages=True,
+    decode=decode_results_page,
+    read_one=Result.from_api,
+)
 #: The results of a bulk load, read into columns page by page (dashboard.api.columns).
 RESULT_COLUMNS = Listing(
     read_results_page,
@@ -45,7 +53,14 @@ RESULT_COLUMNS = Listing(
     whole_pages=True,
     decode=decode_results_page,
 )
-RESULT_SEARCH = Listing(Result.from_api, _DATES | {"terms", "sort_by"}, shares_records=True)
+RESULT_SEARCH = Listing(
+    read_results,
+    _DATES | {"terms", "sort_by"},
+    shares_records=True,
+    whole_pages=True,
+    decode=decode_results_page,
+    read_one=Result.from_api,
+)
 CLAIMS = Listing(Claim.from_api, _REVIEWED)
 SUBMITS = Listing(Submit.from_api, _DATES | {"resource_type", "sort_by"})
 USERS = Listing(User.from_api, frozenset({"sub", "iss", "email", "sort_by"}))
@@ -126,7 +141,7 @@ class _Listed(_Resource, Generic[T]):
 
     async def get(self, item_id: str) -> T:
         """One item by id (:class:`~dashboard.api.errors.NotFound` if there is none)."""
-        return await self._request("GET", self._root, item_id, read=self._listing.read)
+        return await self._request("GET", self._root, item_id, read=self._listing.one())
 
     async def delete(self, item_id: str) -> None:
         """(Admins) Delete an item."""
