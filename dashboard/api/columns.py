@@ -30,7 +30,9 @@ from dashboard.api.records import Benchmark, Flavor, Page, Result, Site, Tag, pa
 __all__ = [
     "ResultChunk",
     "ResultColumns",
+    "decode_results_columns",
     "decode_results_page",
+    "document",
     "read_results",
     "read_results_page",
 ]
@@ -63,7 +65,24 @@ class _Page(msgspec.Struct):
     has_prev: bool = False
 
 
+class _RawItem(_Item):
+    json: msgspec.Raw = msgspec.Raw(b"{}")  # the document's JSON text, not decoded here
+
+
+class _RawPage(_Page):
+    items: list[_RawItem]
+
+
 _DECODER = msgspec.json.Decoder(_Page)
+_RAW_DECODER = msgspec.json.Decoder(_RawPage)
+_DOCUMENT = msgspec.json.Decoder()
+
+
+def document(value: Any) -> Any:
+    """A result's JSON document, from a bulk load's text of it (or as it is)."""
+    if isinstance(value, bytes):
+        return _DOCUMENT.decode(value) or {}  # as Result reads a null document
+    return value
 
 
 @dataclass
@@ -78,6 +97,7 @@ class ResultChunk:
     tag_ids: list[tuple[str, ...]] = field(default_factory=list)
     executed: list[Any] = field(default_factory=list)  # ISO 8601 text or datetimes
     uploaded: list[Any] = field(default_factory=list)
+    #: each result's JSON document: its JSON text (bytes) from a typed page, else as read
     docs: list[Any] = field(default_factory=list)
 
     def add(self, result: Result) -> None:
@@ -101,9 +121,20 @@ class _Decoded:
 
 def decode_results_page(body: bytes) -> Any:
     """A page of results as typed structs, or as plain JSON data when it does not fit
-    them (then :func:`read_results_page` reads it result by result, as any list)."""
+    them (then :func:`read_results` reads it result by result, as any list)."""
+    return _decoded(_DECODER, body)
+
+
+def decode_results_columns(body: bytes) -> Any:
+    """As :func:`decode_results_page`, each result's document kept as its JSON text: a
+    bulk load keeps 100,000 of them, as many small byte strings instead of millions of
+    small objects (which, once freed, leave the process's memory in pieces)."""
+    return _decoded(_RAW_DECODER, body)
+
+
+def _decoded(decoder: msgspec.json.Decoder, body: bytes) -> Any:
     try:
-        return _Decoded(_DECODER.decode(body), body)
+        return _Decoded(decoder.decode(body), body)
     except msgspec.DecodeError:  # not this shape (or not JSON): the general reading says
         return loads(body)
 
@@ -176,7 +207,7 @@ def _typed_chunk(items: Sequence[_Item], records: Records) -> ResultChunk | None
     chunk.tag_ids = [tuple([tag.id for tag in item.tags]) for item in items]
     chunk.executed = [item.execution_datetime for item in items]
     chunk.uploaded = [item.upload_datetime for item in items]
-    chunk.docs = [item.json or {} for item in items]
+    chunk.docs = [bytes(item.json) for item in items]
     return chunk
 
 

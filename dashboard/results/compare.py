@@ -8,6 +8,7 @@ from typing import Any
 import pandas as pd
 
 from dashboard.results.frame import BASE_COLUMNS, JSON_PREFIX, compact_json
+from dashboard.results.frame import documents as frame_documents
 from dashboard.schema.jsonpath import MISSING, leaves, value_at
 
 __all__ = ["compare", "leaf_paths"]
@@ -40,7 +41,7 @@ def compare(frame: pd.DataFrame, ids: Sequence[str]) -> pd.DataFrame:
     if unknown:
         raise ValueError(f"Not among the loaded results: {', '.join(unknown)}")
     chosen = frame.iloc[positions]
-    documents = list(chosen["raw"])
+    documents = frame_documents(chosen["raw"])
     paths = leaf_paths(documents)
     fields = [name for name in BASE_COLUMNS if name != "id"]
     table: dict[str, list[Any]] = {}

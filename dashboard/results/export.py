@@ -15,6 +15,7 @@ import pandas as pd
 from dashboard.api import JsonFilter
 from dashboard.api.query import encode_params
 from dashboard.results.filters import Filters
+from dashboard.results.frame import documents
 
 __all__ = ["query_snippets", "to_csv", "to_json"]
 
@@ -61,7 +62,7 @@ def to_json(frame: pd.DataFrame) -> str:
         frame["site"],
         frame["flavor"],
         frame["tags"],
-        frame["raw"],
+        documents(frame["raw"]),
         strict=True,
     )
     results = [

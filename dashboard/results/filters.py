@@ -20,7 +20,7 @@ import numpy as np
 import pandas as pd
 
 from dashboard.api.query import JsonFilter
-from dashboard.results.frame import INT64, JSON_PREFIX, compact_json
+from dashboard.results.frame import INT64, JSON_PREFIX, compact_json, documents
 from dashboard.schema.jsonpath import values_at
 
 __all__ = ["FACETS", "Filters", "apply", "category_codes", "mask"]
@@ -211,7 +211,7 @@ def _json_mask(frame: pd.DataFrame, condition: JsonFilter) -> np.ndarray:
     if column is None or not pd.api.types.is_object_dtype(column.dtype):
         # The column's type lost what the comparison needs (the text of a number or
         # a datetime): read the documents themselves.
-        column = values_at(frame["raw"], [condition.path])[condition.path]
+        column = values_at(documents(frame["raw"]), [condition.path])[condition.path]
     if kind == "text" and set(map(type, column)) <= {str, type(None)}:
         # Only text, as under a datetime path: compare it all at once.
         texts = np.array(["" if cell is None else cell for cell in column], dtype=object)

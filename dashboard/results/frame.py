@@ -20,7 +20,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from dashboard.api.columns import ResultColumns
+from dashboard.api.columns import ResultColumns, document
 from dashboard.api.records import Benchmark, Flavor, Result, Site, Tag
 from dashboard.schema.jsonpath import values_at
 
@@ -30,6 +30,7 @@ __all__ = [
     "appended",
     "columns_frame",
     "compact_json",
+    "documents",
     "results_frame",
 ]
 
@@ -64,8 +65,9 @@ def results_frame(results: Sequence[Result], json_paths: Sequence[str] = ()) -> 
     ``site_id``, ``site_address``; ``flavor``, ``flavor_id``; ``tags`` (tuple of
     names), ``tag_ids`` (tuple of ids); ``execution_datetime``, ``upload_datetime``
     (datetime64[ns, UTC]); ``json.<path>`` for each of `json_paths`; and ``raw``, each
-    result's JSON document. All but ``id``, the datetimes and the JSON columns are
-    categoricals (the tag columns' categories are the tag combinations met).
+    result's JSON document (in a bulk load's frame, its JSON text: :func:`documents`).
+    All but ``id``, the datetimes and the JSON columns are categoricals (the tag
+    columns' categories are the tag combinations met).
 
     A JSON column holds the value at its path, missing or null → NA: numbers →
     Int64 when all are integers, else float64; booleans → boolean; strings that are
@@ -102,12 +104,26 @@ def columns_frame(results: ResultColumns, json_paths: Sequence[str] = ()) -> pd.
     ):
         columns[name] = pd.to_datetime(stamps, utc=True, format="ISO8601").as_unit("ns")
     docs = results.docs
-    for path, values in values_at(docs, json_paths).items():
+    for path, values in _values_at(docs, json_paths).items():
         columns[JSON_PREFIX + path] = _json_column(values)
     raw = np.empty(len(docs), dtype=object)
     raw[:] = docs
     columns["raw"] = raw
     return pd.DataFrame(columns)
+
+
+def documents(raw: Iterable[Any]) -> list[Any]:
+    """The JSON documents of a ``raw`` column (a bulk load keeps them as JSON text)."""
+    return [document(value) for value in raw]
+
+
+def _values_at(raw: Sequence[Any], paths: Sequence[str], step: int = 5000) -> dict[str, list]:
+    """``values_at`` over the documents, decoded a few thousand at a time."""
+    found: dict[str, list] = {path: [] for path in dict.fromkeys(paths)}
+    for start in range(0, len(raw), step) if found else ():
+        for path, values in values_at(documents(raw[start : start + step]), found).items():
+            found[path].extend(values)
+    return found
 
 
 def appended(frame: pd.DataFrame, more: pd.DataFrame) -> pd.DataFrame:

@@ -35,14 +35,14 @@ import logging
 import os
 import time
 import weakref
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import timedelta
 
 import pandas as pd
 
 from dashboard.api import Benchmark, PerfClient
-from dashboard.api.columns import ResultColumns
+from dashboard.api.columns import ResultColumns, document
 from dashboard.results import frame as frames
 from dashboard.schema.fields import SchemaField, fields_from_data, merge_fields
 from dashboard.schema.flatten import flatten_schema
@@ -84,7 +84,7 @@ class _Flight:
             listener(done, total)
 
 
-def fields_for(benchmark_id: str, benchmarks: Sequence[Benchmark], docs: list) -> list:
+def fields_for(benchmark_id: str, benchmarks: Sequence[Benchmark], docs: Iterable) -> list:
     """The explorer's fields: the benchmark's schema's, then those only the data has; for
     all benchmarks, only the fields every benchmark's schema has."""
     if benchmark_id:
@@ -299,7 +299,7 @@ class SharedResults:
 
 
 def _build(benchmark_id: str, benchmarks, results: ResultColumns) -> Loaded:
-    fields = fields_for(benchmark_id, benchmarks, results.docs)
+    fields = fields_for(benchmark_id, benchmarks, map(document, results.docs))  # a few read
     population = frames.columns_frame(results, [f.path for f in fields])
     return Loaded(population, fields, len(results), _newest(population), _size(population))
 

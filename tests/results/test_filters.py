@@ -9,6 +9,7 @@ from __future__ import annotations
 import sqlite3
 from datetime import UTC, date, datetime
 
+import msgspec
 import pandas as pd
 import pytest
 from helpers import RESULTS, documents_as_results, score
@@ -175,3 +176,5 @@ def test_json_filters_mean_what_the_sandbox_sql_means(docs, condition):
     filters = Filters(json_filters=(condition,))
     assert ids(apply(results_frame(made, ["v", "a", "a.v", "v.v"]), filters)) == expected
     assert ids(apply(results_frame(made), filters)) == expected
+    as_text = results_frame(made).assign(raw=[msgspec.json.encode(doc) for doc in docs])
+    assert ids(apply(as_text, filters)) == expected  # as a bulk load keeps the documents

@@ -5,7 +5,12 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Mapping
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
-from dashboard.api.columns import decode_results_page, read_results, read_results_page
+from dashboard.api.columns import (
+    decode_results_columns,
+    decode_results_page,
+    read_results,
+    read_results_page,
+)
 from dashboard.api.errors import InvalidQuery
 from dashboard.api.listing import MAX_PER_PAGE, Listing, ProgressCallback, api_path
 from dashboard.api.records import Benchmark, Claim, Flavor, Page, Result, Site, Submit, Tag, User
@@ -51,7 +56,7 @@ RESULT_COLUMNS = Listing(
     _RESULT_FILTERS,
     shares_records=True,
     whole_pages=True,
-    decode=decode_results_page,
+    decode=decode_results_columns,
 )
 RESULT_SEARCH = Listing(
     read_results,

@@ -10,6 +10,7 @@ import panel as pn
 import param
 from bokeh.models.widgets.tables import DateFormatter, NumberFormatter
 
+from dashboard.results.frame import documents
 from dashboard.results.table import TABLE_TITLES
 from dashboard.state.explorer import FILTER_PARAMETERS
 from dashboard.views.base import choice, html_label, offer
@@ -140,7 +141,7 @@ class ResultsTable(ExplorerView):
     def _detail(self, row: pd.Series):
         """A row's full JSON, collapsible."""
         match = self.state.filtered.loc[self.state.filtered["id"] == row["id"], "raw"]
-        document = match.iloc[0] if len(match) else {}
+        document = documents(match)[0] if len(match) else {}
         return pn.pane.JSON(
             document,
             depth=2,
