@@ -172,11 +172,13 @@ class AppShell(SessionView):
         super().__init__(**params)
         self.connection = ConnectionStatus(state=self.state)
         self.identity = IdentityPanel(state=self.state)
-        self.latest = LatestResults(state=self.state)
         self.registration = RegistrationPanel(state=self.state)
-        tabs = [("Latest results", self.latest)]
-        # Built when first opened: most visitors never do, and its forms and tables cost
-        # a new session about as much as the first screen does.
+        # The tabs behind the first are built when first opened: most visitors never
+        # open them, and Contribute's forms and tables cost a new session about as much
+        # as the first screen does.
+        self._latest_view: LatestResults | None = None
+        self._latest_tab = pn.Column(sizing_mode="stretch_width")
+        tabs = [("Latest results", self._latest_tab)]
         self.contribute_view = None
         self._contribute_tab = pn.Column(sizing_mode="stretch_width")
         if self.contribute is not None:
@@ -187,6 +189,8 @@ class AppShell(SessionView):
             *tabs, dynamic=True, sizing_mode="stretch_width", css_classes=["main-tabs"]
         )
         self.tabs.param.watch(self._tab_opened, "active")
+        if self.tabs.objects[0] is self._latest_tab:
+            self._open_latest()  # the first tab, shown at once
         self.admin_view = None  # built for administrators only, dropped when that changes
         self._admin_tab: pn.Column | None = None
         self._admin_for: tuple | None = None
@@ -201,8 +205,22 @@ class AppShell(SessionView):
             sizing_mode="stretch_width",
         )
 
+    @property
+    def latest(self) -> LatestResults:
+        """The Latest results tab's view (built on first use)."""
+        return self._open_latest()
+
+    def _open_latest(self) -> LatestResults:
+        if self._latest_view is None:
+            self._latest_view = LatestResults(state=self.state)
+            self._latest_tab.objects = [self._latest_view]
+        return self._latest_view
+
     async def _tab_opened(self, event) -> None:
         tab = self.tabs.objects[event.new] if 0 <= event.new < len(self.tabs) else None
+        if tab is self._latest_tab:
+            self._open_latest()
+            return
         if tab is not self._contribute_tab or self.contribute_view is not None:
             return
         view = self.contribute_view = self.contribute()

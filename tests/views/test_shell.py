@@ -284,3 +284,27 @@ async def test_the_contribute_tab_is_built_when_first_opened_and_loads_for_the_r
     for part in (app.state, app.explorer.state):
         part.stop()
     await app.state.client.aclose()
+
+
+async def test_a_new_session_builds_plot_table_and_filters_with_the_first_benchmark_chosen(
+    sandbox_url,
+):
+    """The first screen is the benchmarks to choose from: no filters, plot or table for
+    nothing (a new visitor costs the server less); choosing one brings them all, and the
+    Latest results tab is built as it is opened, with its rows."""
+    app = create_app(sandbox_url, sandbox=True)
+    explorer = app.explorer
+    await asyncio.gather(app.state.refresh(), explorer.state.start())
+    assert explorer._main is None and explorer._narrowing is None and app._latest_view is None
+    assert len(explorer.filters) == 1  # the benchmark chooser
+    explorer.state.benchmark_id = explorer.state.benchmarks[0].id
+    await until(lambda: not explorer.state.loading and len(explorer.state.population) > 0)
+    assert len(explorer.filters) == 4 and explorer._narrowing is not None
+    assert explorer._body.objects == [explorer.main]
+    await until(lambda: len(explorer.table._table.value) > 0)
+    app.tabs.active = app.tabs._names.index("Latest results")
+    await until(lambda: app._latest_view is not None)
+    assert len(app._latest_tab) == 1 and len(app.latest._table.value) > 0
+    for part in (app.state, explorer.state):
+        part.stop()
+    await app.state.client.aclose()

@@ -40,41 +40,12 @@ class ResultsExplorer(pn.viewable.Viewer):
         super().__init__(**params)
         self.state = state
         self.benchmark = BenchmarkChooser(state=state)
-        self.facets = FacetFilters(state=state)
-        self.dates = DateAndTextFilters(state=state)
-        self.conditions = JsonFilterBuilder(state=state)
         self.progress = LoadProgress(state=state)
-        self.table = ResultsTable(state=state)
-        self.plots = PlotsPanel(state=state)
-        self.comparison = Comparison(state=state)
-        compare = pn.widgets.Button(label="Compare ticked rows", color="primary", disabled=True)
-        compare.on_click(lambda _event: self.comparison.show(state.ticked))
-
-        def count_ticked(event) -> None:
-            compare.param.update(
-                label=f"Compare {len(event.new)} ticked rows"
-                if event.new
-                else "Compare ticked rows",
-                disabled=len(event.new) < 2,
-            )
-
-        state.param.watch(count_ticked, "ticked")
+        self._session = session
+        self._main: pn.Column | None = None
         state.param.watch(lambda event: setattr(self, "value", event.new), "filtered")
-        self.filters = pn.Column(
-            self.benchmark, self.facets, self.dates, self.conditions, width=330
-        )
-        # Plot above table, both in view: a box selection in one shows in the other.
-        self.main = pn.Column(
-            pn.Card(self.plots, title="Plot and summary", sizing_mode="stretch_width"),
-            pn.Card(
-                pn.Column(self.table, compare, self.comparison, sizing_mode="stretch_width"),
-                title="Results",
-                sizing_mode="stretch_width",
-            ),
-            sizing_mode="stretch_width",
-        )
-        if session is not None:
-            self.main.append(ClaimPanel(state=state, session=session))
+        self._narrowing: list | None = None  # the filters, once a benchmark is chosen
+        self.filters = pn.Column(self.benchmark, width=330)
         # Before a benchmark is chosen nothing is loaded: the benchmarks to choose from,
         # not empty plot and table controls. The one or the other is in the page, not
         # both with one hidden: a table first drawn hidden shows no new columns later.
@@ -88,10 +59,91 @@ class ResultsExplorer(pn.viewable.Viewer):
             sizing_mode="stretch_width",
         )
 
+    @property
+    def main(self) -> pn.Column:
+        """Plots, table, comparison (and claims): built when a benchmark is first chosen.
+        Before that the page shows the benchmarks, and a new visitor's first page costs
+        the server a third less without them."""
+        return self._built()._main
+
+    @property
+    def table(self) -> ResultsTable:
+        return self._built()._table
+
+    @property
+    def plots(self) -> PlotsPanel:
+        return self._built()._plots
+
+    @property
+    def comparison(self) -> Comparison:
+        return self._built()._comparison
+
+    @property
+    def facets(self) -> FacetFilters:
+        return self._filters()[0]
+
+    @property
+    def dates(self) -> DateAndTextFilters:
+        return self._filters()[1]
+
+    @property
+    def conditions(self) -> JsonFilterBuilder:
+        return self._filters()[2]
+
+    def _filters(self) -> list:
+        if self._narrowing is None:
+            state = self.state
+            self._narrowing = [
+                FacetFilters(state=state),
+                DateAndTextFilters(state=state),
+                JsonFilterBuilder(state=state),
+            ]
+        return self._narrowing
+
+    def _built(self) -> ResultsExplorer:
+        if self._main is None:
+            self._main = self._build_main()
+        return self
+
+    def _build_main(self) -> pn.Column:
+        state = self.state
+        self._table = ResultsTable(state=state)
+        self._plots = PlotsPanel(state=state)
+        self._comparison = Comparison(state=state)
+        compare = pn.widgets.Button(label="Compare ticked rows", color="primary", disabled=True)
+        compare.on_click(lambda _event: self._comparison.show(state.ticked))
+
+        def count_ticked(event) -> None:
+            compare.param.update(
+                label=f"Compare {len(event.new)} ticked rows"
+                if event.new
+                else "Compare ticked rows",
+                disabled=len(event.new) < 2,
+            )
+
+        state.param.watch(count_ticked, "ticked")
+        # Plot above table, both in view: a box selection in one shows in the other.
+        main = pn.Column(
+            pn.Card(self._plots, title="Plot and summary", sizing_mode="stretch_width"),
+            pn.Card(
+                pn.Column(self._table, compare, self._comparison, sizing_mode="stretch_width"),
+                title="Results",
+                sizing_mode="stretch_width",
+            ),
+            sizing_mode="stretch_width",
+        )
+        if self._session is not None:
+            main.append(ClaimPanel(state=state, session=self._session))
+        return main
+
     def _show_body(self, *_events) -> None:
-        shown = self.main if self.state.benchmark_id else self.menu
+        chosen = bool(self.state.benchmark_id)
+        shown = self.main if chosen else self.menu
         if self._body.objects != [shown]:
             self._body.objects = [shown]
+        # no filters for nothing: they come with the benchmark's results
+        if (len(self.filters) > 1) != chosen:  # (Panel holds each view's own layout)
+            self.filters.objects = [self.benchmark, *(self._filters() if chosen else ())]
 
     async def loaded(self, timeout: float = 120.0) -> None:
         """Wait until the results of the current choice are loaded (in a notebook cell)."""
