@@ -271,7 +271,9 @@ class ExplorerState(ExplorerOutput, ClientState):
             if not self._numeric(self.plot_x):
                 self.plot_x = "execution_datetime"
             self.notice = self._left_out(dropped) if dropped else ""
-        self.refilter()
+            # in the same batch: the views see the new rows with their settings at once
+            # (a plot of the settings before the rows would be built for nothing)
+            self.refilter()
 
     def _emptied(self) -> None:
         """After a failed load: nothing loaded, rather than the previous benchmark's rows."""

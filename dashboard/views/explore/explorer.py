@@ -49,7 +49,7 @@ class ResultsExplorer(pn.viewable.Viewer):
         # Before a benchmark is chosen nothing is loaded: the benchmarks to choose from,
         # not empty plot and table controls. The one or the other is in the page, not
         # both with one hidden: a table first drawn hidden shows no new columns later.
-        self.menu = BenchmarkMenu(state=state)
+        self._menu: BenchmarkMenu | None = None
         self._body = pn.Column(sizing_mode="stretch_width")
         state.param.watch(self._show_body, "benchmark_id")
         self._show_body()
@@ -77,6 +77,13 @@ class ResultsExplorer(pn.viewable.Viewer):
     @property
     def comparison(self) -> Comparison:
         return self._built()._comparison
+
+    @property
+    def menu(self) -> BenchmarkMenu:
+        """The benchmarks to choose from (built when first shown)."""
+        if self._menu is None:
+            self._menu = BenchmarkMenu(state=self.state)
+        return self._menu
 
     @property
     def facets(self) -> FacetFilters:

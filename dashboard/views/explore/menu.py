@@ -26,12 +26,18 @@ class BenchmarkMenu(ExplorerView):
         self._layout = pn.Column(
             self._entries, sizing_mode="stretch_width", css_classes=["benchmark-menu"]
         )
+        self._listed: tuple | None = None
         self.state.param.watch(self._list, ["benchmarks", "loading"])
         self._list()
 
     def _list(self, *_events) -> None:
-        entries = [self._entry(b.name, b.description, b.id) for b in self.state.benchmarks]
         state = self.state
+        none_yet = state.started and not state.loading and not state.problem
+        listed = (tuple((b.id, b.name, b.description) for b in state.benchmarks), none_yet)
+        if listed == self._listed:  # a load began or ended: the same buttons
+            return
+        self._listed = listed
+        entries = [self._entry(b.name, b.description, b.id) for b in state.benchmarks]
         if entries:
             entries.append(
                 self._entry(
@@ -40,7 +46,7 @@ class BenchmarkMenu(ExplorerView):
                     EVERY_BENCHMARK,
                 )
             )
-        elif state.started and not state.loading and not state.problem:
+        elif none_yet:
             # the list came back empty (a failed load says why in its own alert)
             entries = [pn.pane.HTML("The service holds no approved benchmarks yet.")]
         self._entries.objects = entries
