@@ -20,7 +20,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from dashboard.api.columns import ResultColumns, document
+from dashboard.api.columns import ResultColumns
+from dashboard.api.columns import documents as read_documents
 from dashboard.api.records import Benchmark, Flavor, Result, Site, Tag
 from dashboard.schema.jsonpath import values_at
 
@@ -114,7 +115,7 @@ def columns_frame(results: ResultColumns, json_paths: Sequence[str] = ()) -> pd.
 
 def documents(raw: Iterable[Any]) -> list[Any]:
     """The JSON documents of a ``raw`` column (a bulk load keeps them as JSON text)."""
-    return [document(value) for value in raw]
+    return read_documents(raw)
 
 
 def _values_at(raw: Sequence[Any], paths: Sequence[str], step: int = 5000) -> dict[str, list]:

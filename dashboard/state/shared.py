@@ -43,6 +43,7 @@ import pandas as pd
 
 from dashboard.api import Benchmark, PerfClient
 from dashboard.api.columns import ResultColumns, document
+from dashboard.api.gc_pause import collector_paused
 from dashboard.results import frame as frames
 from dashboard.schema.fields import SchemaField, fields_from_data, merge_fields
 from dashboard.schema.flatten import flatten_schema
@@ -299,8 +300,11 @@ class SharedResults:
 
 
 def _build(benchmark_id: str, benchmarks, results: ResultColumns) -> Loaded:
-    fields = fields_for(benchmark_id, benchmarks, map(document, results.docs))  # a few read
-    population = frames.columns_frame(results, [f.path for f in fields])
+    # decoding the documents for their columns makes millions of objects, none in a
+    # cycle: the collector would rescan them all again and again (a quarter of the build)
+    with collector_paused():
+        fields = fields_for(benchmark_id, benchmarks, map(document, results.docs))
+        population = frames.columns_frame(results, [f.path for f in fields])
     return Loaded(population, fields, len(results), _newest(population), _size(population))
 
 

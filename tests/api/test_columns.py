@@ -15,6 +15,7 @@ from dashboard.api.columns import (
     read_results,
     read_results_page,
 )
+from dashboard.api.columns import documents as read_documents
 from dashboard.api.records import Result, Site
 from dashboard.results.frame import columns_frame, documents, results_frame
 from dashboard.schema.fields import fields_from_data
@@ -83,3 +84,9 @@ def test_results_read_from_typed_pages_equal_results_read_one_by_one(sandbox_url
     third = read_results(decode_results_page(orjson.dumps(later)), records)
     assert [r.id for r in third.items] == [r.id for i, r in enumerate(expected) if i != 1]
     assert [u.id for u in third.unreadable] == [page["items"][1]["id"]]
+
+
+def test_documents_kept_as_text_read_back_in_order_beside_those_kept_as_read():
+    kept = [b'{"a": 1}', {"b": 2}, b"null", b'{"c": [1, 2]}', {"d": None}]
+    assert read_documents(kept, step=2) == [{"a": 1}, {"b": 2}, {}, {"c": [1, 2]}, {"d": None}]
+    assert read_documents([]) == []
