@@ -17,6 +17,7 @@ the well-kept one that skips what is not asked for.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
@@ -93,7 +94,10 @@ def documents(values: Iterable[Any], step: int = 10_000) -> list[Any]:
     for start in range(0, len(values), step):
         part = values[start : start + step]
         texts = [value for value in part if isinstance(value, bytes)]
-        decoded = iter(_DOCUMENTS.decode(b"[" + b",".join(texts) + b"]") if texts else ())
+        try:
+            decoded = iter(_DOCUMENTS.decode(b"[" + b",".join(texts) + b"]") if texts else ())
+        except msgspec.DecodeError:  # e.g. 1e400, beyond a float: read as the API's answers
+            decoded = iter([loads(text) for text in texts])
         # a null document reads as {}, as Result reads it
         found.extend((next(decoded) or {}) if isinstance(v, bytes) else v for v in part)
     return found
@@ -262,3 +266,58 @@ class ResultColumns:
 
     def record(self, cls: type, record_id: str) -> Any:
         return self.records[(cls, record_id)]
+
+
+def values_in_texts(texts: Sequence[bytes], paths: Sequence[str]) -> dict[str, list] | None:
+    """For each dotted path, its value in each document text (None where absent or null),
+    decoding only what the paths reach (a third of the time of reading them whole); None
+    if a document does not fit them (a path passes through something that is not an
+    object), or if one path holds another: the caller reads those documents whole."""
+    reading = _path_reading(tuple(dict.fromkeys(paths)))
+    if reading is None:
+        return None
+    decoder, names = reading
+    try:
+        roots = decoder.decode(b"[" + b",".join(texts) + b"]")
+    except msgspec.ValidationError:
+        return None
+    return {path: [_walk(root, names[path]) for root in roots] for path in names}
+
+
+def _walk(node: Any, names: list[str]) -> Any:
+    for name in names:
+        if node is None:
+            return None
+        node = getattr(node, name)
+    return node
+
+
+@functools.lru_cache(maxsize=64)
+def _path_reading(paths: tuple[str, ...]) -> tuple[msgspec.json.Decoder, dict] | None:
+    """A decoder of a list of documents into structs holding only what ``paths`` reach
+    (an object or null per inner key, any JSON value at the ends), and for each path the
+    attributes to follow."""
+    tree: dict = {}
+    for path in paths:
+        node = tree
+        for part in path.split("."):
+            node = node.setdefault(part, {})
+    names: dict[str, list[str]] = {}
+    for path in paths:
+        node, steps = tree, []
+        for part in path.split("."):
+            steps.append(f"f{list(node).index(part)}")
+            node = node[part]
+        if node:  # another path goes on below this one
+            return None
+        names[path] = steps
+    return msgspec.json.Decoder(list[_struct(tree)] if tree else list[Any]), names
+
+
+def _struct(tree: dict, depth: int = 0) -> Any:
+    fields = [
+        (f"f{number}", _struct(below, depth + 1) if below else Any, None)
+        for number, below in enumerate(tree.values())
+    ]
+    rename = {f"f{number}": key for number, key in enumerate(tree)}
+    return msgspec.defstruct(f"Level{depth}", fields, rename=rename) | None

@@ -20,7 +20,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from dashboard.api.columns import ResultColumns
+from dashboard.api.columns import ResultColumns, values_in_texts
 from dashboard.api.columns import documents as read_documents
 from dashboard.api.records import Benchmark, Flavor, Result, Site, Tag
 from dashboard.schema.jsonpath import values_at
@@ -122,8 +122,13 @@ def _values_at(raw: Sequence[Any], paths: Sequence[str], step: int = 5000) -> di
     """``values_at`` over the documents, decoded a few thousand at a time."""
     found: dict[str, list] = {path: [] for path in dict.fromkeys(paths)}
     for start in range(0, len(raw), step) if found else ():
-        for path, values in values_at(documents(raw[start : start + step]), found).items():
-            found[path].extend(values)
+        part = raw[start : start + step]
+        texts = all(isinstance(value, bytes) for value in part)
+        values = values_in_texts(part, list(found)) if texts else None
+        if values is None:  # not all texts, or texts the paths do not fit: read whole
+            values = values_at(documents(part), found)
+        for path, column in values.items():
+            found[path].extend(column)
     return found
 
 

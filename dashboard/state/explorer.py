@@ -271,8 +271,7 @@ class ExplorerState(ExplorerOutput, ClientState):
             if not self._numeric(self.plot_x):
                 self.plot_x = "execution_datetime"
             self.notice = self._left_out(dropped) if dropped else ""
-            # in the same batch: the views see the new rows with their settings at once
-            # (a plot of the settings before the rows would be built for nothing)
+            # in the batch: the views get the rows with their settings (one plot, not two)
             self.refilter()
 
     def _emptied(self) -> None:

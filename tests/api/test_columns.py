@@ -5,8 +5,11 @@ from __future__ import annotations
 import copy
 
 import httpx
+import msgspec
 import orjson
 import pandas.testing as pdt
+from hypothesis import given
+from hypothesis import strategies as st
 
 from dashboard.api import PerfClient
 from dashboard.api.columns import (
@@ -14,11 +17,13 @@ from dashboard.api.columns import (
     decode_results_page,
     read_results,
     read_results_page,
+    values_in_texts,
 )
 from dashboard.api.columns import documents as read_documents
 from dashboard.api.records import Result, Site
 from dashboard.results.frame import columns_frame, documents, results_frame
 from dashboard.schema.fields import fields_from_data
+from dashboard.schema.jsonpath import values_at
 
 
 async def test_a_benchmark_read_into_columns_is_the_frame_of_its_results(sandbox_url):
@@ -90,3 +95,29 @@ def test_documents_kept_as_text_read_back_in_order_beside_those_kept_as_read():
     kept = [b'{"a": 1}', {"b": 2}, b"null", b'{"c": [1, 2]}', {"d": None}]
     assert read_documents(kept, step=2) == [{"a": 1}, {"b": 2}, {}, {"c": [1, 2]}, {"d": None}]
     assert read_documents([]) == []
+
+
+json_leaf = st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text()
+json_doc = st.recursive(
+    json_leaf,
+    lambda inner: (
+        st.lists(inner, max_size=3)
+        | st.dictionaries(st.sampled_from(["a", "b", "c.d", ""]), inner, max_size=3)
+    ),
+    max_leaves=8,
+)
+some_paths = st.lists(st.sampled_from(["a", "b", "a.b", "b.a", "a.a.a", "c"]), max_size=4)
+
+
+@given(st.lists(json_doc, max_size=6), some_paths)
+def test_values_read_from_texts_are_the_values_at_their_paths(docs, paths):
+    texts = [msgspec.json.encode(doc) for doc in docs]
+    found = values_in_texts(texts, paths)
+    if found is not None:  # None: the caller reads the documents whole
+        expected = values_at([doc or {} for doc in docs], paths)
+        assert found == {path: expected[path] for path in dict.fromkeys(paths)}
+
+
+def test_a_document_holding_a_number_beyond_a_float_is_read_as_the_api_answer_is():
+    texts = [b'{"a": 1e400}', b'{"a": 2}']
+    assert read_documents(texts) == [{"a": float("inf")}, {"a": 2}]
