@@ -48,7 +48,7 @@ def served(issuer, api, tmp_path_factory):
         "--allow-websocket-origin", f"127.0.0.1:{port}",
         "--oauth-provider", "generic",
         "--oauth-key", "eosc-perf-dashboard",
-        "--oauth-secret", secrets.token_urlsafe(16),
+        "--oauth-secret=" + secrets.token_urlsafe(16),  # one may begin with "-"
         "--oauth-redirect-uri", url,
         "--cookie-secret=" + secrets.token_urlsafe(32),
         "--oauth-encryption-key=" + base64.urlsafe_b64encode(os.urandom(32)).decode(),
