@@ -271,8 +271,7 @@ class ExplorerState(ExplorerOutput, ClientState):
             if not self._numeric(self.plot_x):
                 self.plot_x = "execution_datetime"
             self.notice = self._left_out(dropped) if dropped else ""
-            # in the batch: the views get the rows with their settings (one plot, not two)
-            self.refilter()
+        self.refilter()
 
     def _emptied(self) -> None:
         """After a failed load: nothing loaded, rather than the previous benchmark's rows."""
