@@ -7,10 +7,16 @@ counting still frees everything as usual while the collector is paused.
 
 Pauses nest and may overlap across threads and tasks: the collector runs again once
 the last pause has ended, and only if it was running before the first began.
+
+A server also holds, from its start, some 400,000 objects that live as long as it does
+(modules, Param's and Bokeh's classes and their parameters): :func:`freeze_startup`
+leaves them out of every later collection (``gc.freeze``), which otherwise rescans them
+all each time it reaches the oldest generation, in the middle of a visitor's page.
 """
 
 from __future__ import annotations
 
+import functools
 import gc
 import threading
 from collections.abc import Iterator
@@ -37,3 +43,15 @@ def collector_paused() -> Iterator[None]:
             _pauses -= 1
             if _pauses == 0 and _was_enabled:
                 gc.enable()
+
+
+@functools.cache
+def freeze_startup() -> None:
+    """Leave every object alive now out of later collections (once per process).
+
+    Called before the first session is built; what sessions make afterwards is collected
+    as usual. With it, building a session's page took 0.28-0.31 s here, against
+    0.27-0.59 s without (a full collection landing in the middle of some of them).
+    """
+    gc.collect()
+    gc.freeze()

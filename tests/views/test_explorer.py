@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import functools
 import html
+import json
 import re
 
 import panel as pn
@@ -112,3 +114,29 @@ async def test_the_benchmark_list_offers_each_benchmark_and_says_when_there_is_n
     assert buttons == [f"Explore {name}" for name in names] + ["Explore All benchmarks"]
     view.state.benchmarks = []  # a service that holds none yet
     assert "no approved benchmarks yet" in view.menu.__panel__().objects[0].objects[0].object
+
+
+async def test_a_linked_session_draws_its_plot_once_and_a_load_of_no_rows_still_says_so(
+    sandbox_url,
+):
+    """A page opened on a link sends the browser one figure, made when its rows arrive
+    (a figure of no rows first was made and sent for nothing); a link whose filter
+    leaves nothing still gets the plot that says there are no results."""
+    client = PerfClient(sandbox_url)
+    chosen = (await flagship(client)).id
+    for json_filter, rows in (([], True), (["machine.cpu.count > 1e9"], False)):
+        view = ResultsExplorer(ExplorerState(client=client))
+        view.__panel__().get_root(Document())  # before anything loads, as a session does
+        figures, state = [], view.state
+        view.plots._plot.param.watch(functools.partial(figures.append), "object")
+        state.restore({"benchmark_id": chosen, "json_filters": json.dumps(json_filter)})
+        await state.start()
+        await until(functools.partial(loaded, state))
+        assert len(figures) == 1 and figures[0].new is not None
+        assert bool(len(view.state.filtered)) is rows
+        assert view.plots._live.mode == ("glyphs" if rows else "empty")
+    await client.aclose()
+
+
+def loaded(state: ExplorerState) -> bool:
+    return not state.loading and len(state.population) > 0

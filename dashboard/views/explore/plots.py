@@ -62,6 +62,7 @@ class PlotsPanel(ExplorerView):
             self._redraw,
             ["filtered", "plot_kind", "plot_x", "plot_y", "plot_group", "logx", "logy"],
         )
+        state.param.watch(self._loaded, ["loading"])
         state.param.watch(
             self._resummarise, ["filtered", "plot_y", "plot_group", "reference", "direction"]
         )
@@ -89,6 +90,8 @@ class PlotsPanel(ExplorerView):
 
     def _redraw(self, *_events) -> None:
         state = self.state
+        if state.loading and self._live is None and state.filtered.empty:
+            return  # the first plot waits for the rows: a plot of none would be redone
         spec = state.plot_spec()
         frame = state.filtered
         problems = spec.problems(frame)
@@ -107,6 +110,10 @@ class PlotsPanel(ExplorerView):
             self._live.on_pick(self._picked)
             self._live.mark(self._ringed())
             self._plot.object = self._live.object
+
+    def _loaded(self, *_events) -> None:
+        if not self.state.loading and self._live is None:
+            self._redraw()  # what waited for a load that brought no rows
 
     def _ringed(self) -> list[str]:
         """The results ringed: those picked in the plot, else the rows ticked."""
