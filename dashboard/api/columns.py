@@ -281,15 +281,16 @@ def values_in_texts(texts: Sequence[bytes], paths: Sequence[str]) -> dict[str, l
         roots = decoder.decode(b"[" + b",".join(texts) + b"]")
     except msgspec.ValidationError:
         return None
-    return {path: [_walk(root, names[path]) for root in roots] for path in names}
-
-
-def _walk(node: Any, names: list[str]) -> Any:
-    for name in names:
-        if node is None:
-            return None
-        node = getattr(node, name)
-    return node
+    # level by level, each level once for every path below it (machine, machine.cpu, ...)
+    levels: dict[tuple[str, ...], list] = {(): roots}
+    for steps in names.values():
+        for depth in range(1, len(steps) + 1):
+            here = tuple(steps[:depth])
+            if here not in levels:
+                name = here[-1]
+                above = levels[here[:-1]]
+                levels[here] = [None if node is None else getattr(node, name) for node in above]
+    return {path: levels[tuple(steps)] for path, steps in names.items()}
 
 
 @functools.lru_cache(maxsize=64)

@@ -12,6 +12,7 @@ which keeps a facet change on 100,000 rows within a few milliseconds.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -208,8 +209,9 @@ def _json_column(values: list[Any]) -> Any:
         kinds = (kinds - {list, dict}) | {str}
     if kinds == {bool}:
         return pd.array(values, dtype="boolean")
-    if kinds == {int} and all(v in INT64 for v in values if v is not None):
-        return pd.array(values, dtype="Int64")
+    if kinds == {int}:
+        with contextlib.suppress(OverflowError):  # beyond 64 bits: as floats, below
+            return pd.array(values, dtype="Int64")
     if kinds and kinds <= {int, float}:
         return np.array(values, dtype=np.float64)
     if kinds == {str}:
