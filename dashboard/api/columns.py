@@ -293,6 +293,11 @@ def values_in_texts(texts: Sequence[bytes], paths: Sequence[str]) -> dict[str, l
     return {path: levels[tuple(steps)] for path, steps in names.items()}
 
 
+def clear_caches() -> None:
+    """Forget the decoders made for the paths of past loads."""
+    _path_reading.cache_clear()
+
+
 @functools.lru_cache(maxsize=64)
 def _path_reading(paths: tuple[str, ...]) -> tuple[msgspec.json.Decoder, dict] | None:
     """A decoder of a list of documents into structs holding only what ``paths`` reach
