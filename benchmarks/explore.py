@@ -10,14 +10,17 @@ measures for each:
 - the bytes of the document patch the change sends to the browser (what a served
   session would push over its websocket).
 
-The last three lines are ``facet_p50_ms=<x>``, ``facet_p95_ms=<x>``, ``bytes_per_change=<n>``
-(the median patch size).
+After the load it prints the server's RSS (this process: the sandbox runs in its own),
+now and at its highest. The last three lines are ``facet_p50_ms=<x>``,
+``facet_p95_ms=<x>``, ``bytes_per_change=<n>`` (the median patch size).
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import os
+import resource
 import statistics
 import time
 
@@ -30,6 +33,11 @@ from sandbox_process import add_api_option, sandbox_url
 from dashboard.api import PerfClient
 from dashboard.state.explorer import ExplorerState
 from dashboard.views.explore.explorer import ResultsExplorer
+
+
+def rss_mb() -> float:
+    with open("/proc/self/statm") as statm:
+        return int(statm.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2**20
 
 
 def patch_bytes(document: Document, events: list) -> int:
@@ -59,9 +67,10 @@ async def measure(url: str, changes: int) -> tuple[list[float], list[float], lis
             await state.start()
             while state.loading or set(state.population["benchmark_id"]) != {chosen}:
                 await asyncio.sleep(0.05)
-            print(
-                f"loaded {len(state.population):,} results in {time.perf_counter() - started:.1f} s"
-            )
+            took = time.perf_counter() - started
+            peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 2**10
+            print(f"loaded {len(state.population):,} results in {took:.1f} s", end="; ")
+            print(f"server RSS {rss_mb():.0f} MB, at most {peak:.0f} MB")
             sites = sorted(set(state.population["site_id"]))
             events: list = []
             document.on_change(lambda event: events.append(event))
