@@ -56,6 +56,8 @@ log = logging.getLogger(__name__)
 IDLE_ENV = "EOSC_PERF_CACHE_IDLE_S"
 MEMORY_ENV = "EOSC_PERF_CACHE_MB"
 Progress = Callable[[int, int], None]
+#: A load gives back the memory its pages left free every this many pages, and at its end.
+TRIM_EVERY_PAGES = 100
 
 
 @dataclass(eq=False)
@@ -81,6 +83,8 @@ class _Flight:
         self.progress = (0, 0)
 
     def tell(self, done: int, total: int) -> None:
+        if done // TRIM_EVERY_PAGES != self.progress[0] // TRIM_EVERY_PAGES:
+            trim_memory()  # what the pages read so far left free, given back as it goes
         self.progress = (done, total)
         for listener in list(self.listeners):
             listener(done, total)
@@ -116,6 +120,17 @@ def give_back_memory() -> None:
     urllib.parse.clear_cache()
     columns.clear_caches()
     gc.collect()
+    trim_memory()
+
+
+def trim_memory() -> None:
+    """Give back to the system what glibc's allocator holds free (nothing elsewhere).
+
+    Freed memory inside the heap, rather than at its end, stays with the process until
+    asked for: the response bodies of a 100,000-result load left some 250 MB free in
+    it, part of the server's RSS for good (4.5 GB after a million results). A call costs
+    a few milliseconds.
+    """
     trim = _malloc_trim()
     if trim is not None:
         trim(0)
@@ -294,7 +309,11 @@ class SharedResults:
             if grown is not None:
                 return grown
         results = await client.results.columns(progress=flight.tell, **query)
-        return await asyncio.to_thread(_build, benchmark_id, benchmarks, results)
+        trim_memory()
+        try:
+            return await asyncio.to_thread(_build, benchmark_id, benchmarks, results)
+        finally:
+            trim_memory()
 
     async def _appended(
         self, client: PerfClient, copy: Loaded, query: dict, total: int, benchmarks
