@@ -40,6 +40,7 @@ __all__ = [
 ]
 
 Records = dict  # (record class, id) -> the record, shared by every page of one load
+_ONCE = "ids"  # in a load's records: each record id and tag combination, as first read
 
 
 class _Ref(msgspec.Struct):
@@ -219,10 +220,14 @@ def _typed_chunk(items: Sequence[_Item], records: Records) -> ResultChunk | None
         except ValueError:
             return None
     chunk.ids = [item.id for item in items]
-    chunk.benchmark_ids = [item.benchmark.id for item in items]
-    chunk.site_ids = [item.site.id for item in items]
-    chunk.flavor_ids = [item.flavor.id for item in items]
-    chunk.tag_ids = [tuple([tag.id for tag in item.tags]) for item in items]
+    # A few records, each named by many results: one string (and tuple) per record for
+    # all of the load, not one per result (three million strings at a million results).
+    once = chunk.records.setdefault(_ONCE, {})
+    chunk.benchmark_ids = [once.setdefault(item.benchmark.id, item.benchmark.id) for item in items]
+    chunk.site_ids = [once.setdefault(item.site.id, item.site.id) for item in items]
+    chunk.flavor_ids = [once.setdefault(item.flavor.id, item.flavor.id) for item in items]
+    tags = [tuple([once.setdefault(tag.id, tag.id) for tag in item.tags]) for item in items]
+    chunk.tag_ids = [once.setdefault(combo, combo) for combo in tags]
     chunk.executed = [item.execution_datetime for item in items]
     chunk.uploaded = [item.upload_datetime for item in items]
     chunk.docs = [bytes(item.json) for item in items]

@@ -51,6 +51,8 @@ _ISO_8601 = re.compile(
 )
 #: The integers a 64-bit column holds (larger ones stay Python objects).
 INT64 = range(-(2**63), 2**63)
+#: At most this many JSON values (documents times paths) are read at once by a build.
+VALUES_PER_PASS = 3_000_000
 # One encoder for every value: json.dumps would build one per call, per row.
 _COMPACT = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False)
 
@@ -106,8 +108,14 @@ def columns_frame(results: ResultColumns, json_paths: Sequence[str] = ()) -> pd.
     ):
         columns[name] = pd.to_datetime(stamps, utc=True, format="ISO8601").as_unit("ns")
     docs = results.docs
-    for path, values in _values_at(docs, json_paths).items():
-        columns[JSON_PREFIX + path] = _json_column(values)
+    paths = list(dict.fromkeys(json_paths))
+    # A few paths per reading of the documents: each value read is a Python object until
+    # its column is made, and a million results times every path did not fit in memory.
+    per_pass = max(1, VALUES_PER_PASS // max(len(docs), 1))
+    for start in range(0, len(paths), per_pass):
+        values = _values_at(docs, paths[start : start + per_pass])
+        for path in list(values):
+            columns[JSON_PREFIX + path] = _json_column(values.pop(path))
     raw = np.empty(len(docs), dtype=object)
     raw[:] = docs
     columns["raw"] = raw
