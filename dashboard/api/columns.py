@@ -18,6 +18,7 @@ the well-kept one that skips what is not asked for.
 from __future__ import annotations
 
 import functools
+import sys
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
@@ -40,7 +41,6 @@ __all__ = [
 ]
 
 Records = dict  # (record class, id) -> the record, shared by every page of one load
-_ONCE = "ids"  # in a load's records: each record id and tag combination, as first read
 
 
 class _Ref(msgspec.Struct):
@@ -220,14 +220,15 @@ def _typed_chunk(items: Sequence[_Item], records: Records) -> ResultChunk | None
         except ValueError:
             return None
     chunk.ids = [item.id for item in items]
-    # A few records, each named by many results: one string (and tuple) per record for
-    # all of the load, not one per result (three million strings at a million results).
-    once = chunk.records.setdefault(_ONCE, {})
-    chunk.benchmark_ids = [once.setdefault(item.benchmark.id, item.benchmark.id) for item in items]
-    chunk.site_ids = [once.setdefault(item.site.id, item.site.id) for item in items]
-    chunk.flavor_ids = [once.setdefault(item.flavor.id, item.flavor.id) for item in items]
-    tags = [tuple([once.setdefault(tag.id, tag.id) for tag in item.tags]) for item in items]
-    chunk.tag_ids = [once.setdefault(combo, combo) for combo in tags]
+    # A few records, each named by many results: one string (and tuple) per record, not
+    # one per result (three million strings at a million results, kept to the load's end).
+    chunk.benchmark_ids = [sys.intern(item.benchmark.id) for item in items]
+    chunk.site_ids = [sys.intern(item.site.id) for item in items]
+    chunk.flavor_ids = [sys.intern(item.flavor.id) for item in items]
+    combos: dict[tuple[str, ...], tuple[str, ...]] = {}
+    for item in items:
+        combo = tuple([sys.intern(tag.id) for tag in item.tags])
+        chunk.tag_ids.append(combos.setdefault(combo, combo))
     chunk.executed = [item.execution_datetime for item in items]
     chunk.uploaded = [item.upload_datetime for item in items]
     chunk.docs = [bytes(item.json) for item in items]
