@@ -113,9 +113,10 @@ def give_back_memory() -> None:
     load, a few thousand objects made during it and kept (the standard library's cache
     of the last URLs parsed, our decoders for the load's paths) held some 190 MB of
     arenas. Those caches are emptied here (the next load refills them in microseconds);
-    what still holds arenas after that (HoloViews' option trees, pandas' index
-    references, ...) is left, some 165 MB at 100,000 results and eleven sessions.
-    ``PYTHONMALLOC=malloc`` gives nearly all of it back, at loads some 15 % slower.
+    what still holds arenas after that (pandas' lists of references to dead views,
+    HoloViews' option trees, ...) is left, some 100 MB after 100,000 results and fourteen
+    sessions. ``PYTHONMALLOC=malloc`` gives nearly all of it back (some 30 MB left), at
+    a first load some 20-40 % slower.
     """
     urllib.parse.clear_cache()
     columns.clear_caches()
@@ -309,7 +310,6 @@ class SharedResults:
             if grown is not None:
                 return grown
         results = await client.results.columns(progress=flight.tell, **query)
-        trim_memory()
         try:
             return await asyncio.to_thread(_build, benchmark_id, benchmarks, results)
         finally:
