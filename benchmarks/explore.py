@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import os
 import resource
 import statistics
 import time
@@ -28,16 +27,11 @@ import panel as pn
 from bokeh.document import Document
 from bokeh.protocol import Protocol
 from panel.io.state import set_curdoc
-from sandbox_process import add_api_option, sandbox_url
+from sandbox_process import add_api_option, rss_mb, sandbox_url
 
 from dashboard.api import PerfClient
 from dashboard.state.explorer import ExplorerState
 from dashboard.views.explore.explorer import ResultsExplorer
-
-
-def rss_mb() -> float:
-    with open("/proc/self/statm") as statm:
-        return int(statm.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2**20
 
 
 def patch_bytes(document: Document, events: list) -> int:

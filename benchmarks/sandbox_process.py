@@ -1,8 +1,10 @@
-"""The sandbox API in a process of its own, for measurements that must not share its CPU."""
+"""What the benchmarks share: the sandbox API in a process of its own (measurements must
+not share its CPU), and the RSS of the measuring process."""
 
 from __future__ import annotations
 
 import contextlib
+import os
 import subprocess
 import sys
 import tempfile
@@ -12,6 +14,12 @@ from collections.abc import Iterator
 import httpx
 
 from dashboard.cli import free_port
+
+
+def rss_mb() -> float:
+    """This process's resident memory, in MB."""
+    with open("/proc/self/statm") as statm:
+        return int(statm.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2**20
 
 
 def start_sandbox(data_dir: str, size: int, latency_ms: float) -> tuple[subprocess.Popen, str]:

@@ -13,7 +13,7 @@ template in a Bokeh document, the page's load callbacks run). Measures:
 - ``mb_after_close``: the RSS over the idle server's once every session has ended and
   the shared results have expired. The idle server is one that has served a session on
   a benchmark of 10,000 results or fewer (the second largest here), closed since: what a
-  process loads and compiles once, on its first plot (some 40 MB), is not the sessions'
+  process loads once, on its first plot (some 15 MB here), is not the sessions'
   memory. The same over the server before any plot is printed as ``cold ...``;
 - ``busy_first_paint_over_idle``: a new visitor's first page (the session built and its
   document ready to send, counted from when the server's loop could have started it)
@@ -30,7 +30,6 @@ import argparse
 import asyncio
 import contextlib
 import gc
-import os
 import statistics
 import time
 from types import SimpleNamespace
@@ -39,18 +38,11 @@ import httpx
 import panel as pn
 from bokeh.document import Document
 from panel.io.state import set_curdoc
-from sandbox_process import add_api_option, sandbox_url
+from sandbox_process import add_api_option, rss_mb, sandbox_url
 
 from dashboard.api import PerfClient
 from dashboard.app import create_app
 from dashboard.state.shared import SHARED
-
-PAGE = os.sysconf("SC_PAGE_SIZE")
-
-
-def rss_mb() -> float:
-    with open("/proc/self/statm") as statm:
-        return int(statm.read().split()[1]) * PAGE / 2**20
 
 
 class Session:
