@@ -64,6 +64,11 @@ def demo_token(key: str) -> str:
     return identity_by_key(key).token
 
 
+def loaded(state, more_than: int = 0) -> bool:
+    """Whether the explorer's load has ended with more than ``more_than`` results."""
+    return not state.loading and len(state.population) > more_than
+
+
 async def flagship(client: PerfClient) -> Benchmark:
     """The benchmark with the most results (the first of them, if several have as many)."""
     benchmarks = await client.benchmarks.all()

@@ -12,7 +12,7 @@ from bokeh.document import Document
 from bokeh.models import MultiChoice as BokehMultiChoice
 from bokeh.models import Select as BokehSelect
 from bokeh.models import Title
-from helpers import flagship, until
+from helpers import flagship, loaded, until
 
 from dashboard.api import PerfClient
 from dashboard.schema.fields import field_labels
@@ -136,7 +136,3 @@ async def test_a_linked_session_draws_its_plot_once_and_a_load_of_no_rows_still_
         assert bool(len(view.state.filtered)) is rows
         assert view.plots._live.mode == ("glyphs" if rows else "empty")
     await client.aclose()
-
-
-def loaded(state: ExplorerState) -> bool:
-    return not state.loading and len(state.population) > 0

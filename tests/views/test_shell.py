@@ -13,7 +13,7 @@ from types import SimpleNamespace
 
 import httpx
 from bokeh.document import Document
-from helpers import flagship, until
+from helpers import flagship, loaded, until
 from panel.io.state import set_curdoc
 
 from dashboard.api import PerfClient, User
@@ -172,10 +172,6 @@ async def test_the_client_is_closed_when_the_session_ends(sandbox_url):
     await until(lambda: app.state.client.closed)
 
 
-def loaded(state) -> bool:
-    return not state.loading and len(state.population) > 2000
-
-
 async def test_an_ended_session_leaves_nothing_of_itself_in_memory(fresh_sandbox):
     """A session that drew a count image of a large benchmark, once ended and its shared
     copy released, is collected: no timer, cache or hook of another part keeps its
@@ -189,7 +185,7 @@ async def test_an_ended_session_leaves_nothing_of_itself_in_memory(fresh_sandbox
         await asyncio.gather(app.state.refresh(), app.explorer.state.start())
         state = app.explorer.state
         state.benchmark_id = (await flagship(app.state.client)).id
-        await until(functools.partial(loaded, state), timeout=60)
+        await until(functools.partial(loaded, state, 2000), timeout=60)
     assert app.explorer.plots._live.mode == "image"
     gone = {
         "document": weakref.ref(document),
