@@ -14,6 +14,7 @@ import pandas as pd
 from helpers import demo_token, flagship, until
 
 from dashboard.api import PerfClient
+from dashboard.results.frame import documents
 from dashboard.state.explorer import ExplorerState
 from dashboard.state.shared import SHARED, SharedResults
 
@@ -108,6 +109,32 @@ async def test_a_result_hidden_by_a_claim_leaves_every_later_session(fresh_sandb
     assert hidden not in set(later.population["id"])
     assert len(later.population) == len(first.population) - 1
     await close(first, later)
+
+
+async def test_an_upload_hidden_by_a_claim_stays_its_owners_and_no_one_elses(fresh_sandbox):
+    """Alice uploads a result and another user reports it: it is hidden. Alice still finds
+    it among her results; neither Bob's session nor a visitor's, both reading the shared
+    copy, ever holds it."""
+    url = fresh_sandbox(size=300).url
+    first = await session(url)
+    row = first.population.iloc[0]
+    async with PerfClient(url, demo_token("alice")) as alice:
+        upload = await alice.results.create(
+            documents([row["raw"]])[0],
+            benchmark=row["benchmark_id"],
+            flavor=row["flavor_id"],
+            execution_datetime=datetime(2024, 6, 1, tzinfo=UTC),
+        )
+        async with PerfClient(url, demo_token("admin")) as other:
+            await other.results.claim(upload.id, "looks wrong")
+        assert upload.id in {result.id for result in await alice.users.all_my_results()}
+
+    later = [await session(url, who, first.benchmark_id) for who in ("bob", None)]
+    for state in later:
+        assert upload.id not in set(state.population["id"])
+        assert len(state.population) == len(first.population)
+    assert all(upload.id not in set(copy.population["id"]) for copy in SHARED._copies.values())
+    await close(first, *later)
 
 
 async def test_results_uploaded_since_are_appended_not_reloaded(fresh_sandbox):
