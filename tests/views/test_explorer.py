@@ -120,7 +120,8 @@ async def test_a_linked_session_draws_its_plot_once_and_a_load_of_no_rows_still_
     sandbox_url,
 ):
     """A page opened on a link sends the browser one figure, made when its rows arrive
-    (a figure of no rows first was made and sent for nothing); a link whose filter
+    (a figure of no rows first was made and sent for nothing), and says nothing of the
+    plot's settings before them; a link whose filter
     leaves nothing still gets the plot that says there are no results."""
     client = PerfClient(sandbox_url)
     chosen = (await flagship(client)).id
@@ -128,6 +129,8 @@ async def test_a_linked_session_draws_its_plot_once_and_a_load_of_no_rows_still_
         view = ResultsExplorer(ExplorerState(client=client))
         view.__panel__().get_root(Document())  # before anything loads, as a session does
         figures, state = [], view.state
+        # nothing loaded yet: no plot, and no "choose a numeric column" over the progress bar
+        assert view.plots._plot.object is None and not view.plots._message.visible
         view.plots._plot.param.watch(functools.partial(figures.append), "object")
         state.restore({"benchmark_id": chosen, "json_filters": json.dumps(json_filter)})
         await state.start()

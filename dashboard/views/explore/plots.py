@@ -90,8 +90,12 @@ class PlotsPanel(ExplorerView):
 
     def _redraw(self, *_events) -> None:
         state = self.state
-        if state.loading and self._live is None and state.filtered.empty:
-            return  # the first plot waits for the rows: a plot of none would be redone
+        waiting = state.loading or state.population.empty
+        if self._live is None and state.filtered.empty and waiting:
+            # Nothing loaded yet: the first plot waits for the rows (a plot of none would be
+            # redone), and no axis is missing yet ("choose a numeric column" misled here).
+            self._message.visible = False
+            return
         spec = state.plot_spec()
         frame = state.filtered
         problems = spec.problems(frame)
