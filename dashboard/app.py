@@ -12,7 +12,6 @@ import logging
 import panel as pn
 
 from dashboard.api import PerfClient, TokenSource
-from dashboard.api.gc_pause import freeze_startup
 from dashboard.config import demo_identities, resolve_api
 from dashboard.signin import SignIn, decide, demo_tokens
 from dashboard.signin.demo import DemoTokens
@@ -68,7 +67,6 @@ def create_app(
     :func:`dashboard.signin.decide` finds: OAuth, the hub, a personal token, the demo
     identities on a sandbox, or none).
     """
-    freeze_startup()
     target = resolve_api(api_url)
     on_sandbox = target.sandbox if sandbox is None else sandbox
     if tokens is None:

@@ -218,6 +218,7 @@ def oauth_options(args: argparse.Namespace, env=os.environ) -> dict:
 def run_dashboard(args: argparse.Namespace) -> None:
     import panel as pn
 
+    from dashboard.api.gc_pause import freeze_startup
     from dashboard.app import create_app
 
     port = args.port or free_port(args.address)
@@ -265,6 +266,7 @@ def run_dashboard(args: argparse.Namespace) -> None:
     sys.stdout.flush()
     if args.show:
         server.io_loop.add_callback(server.show, "/")
+    freeze_startup()  # before any session: what a session makes must stay collectable
     server.start()
     server.io_loop.start()
 

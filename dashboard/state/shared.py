@@ -168,6 +168,8 @@ class SharedResults:
         self.max_bytes = max_bytes
         self._copies: dict[tuple[str, str], Loaded] = {}
         self._flights: dict[tuple[str, str], _Flight] = {}
+        self._timer: asyncio.TimerHandle | None = None
+        self._timer_due = 0.0  # when it fires, on time.monotonic's clock
 
     @classmethod
     def from_environment(cls) -> SharedResults:
@@ -264,13 +266,34 @@ class SharedResults:
         return dropped
 
     def _schedule_eviction(self) -> None:
+        """One timer at a time, due when the first copy no session holds turns idle.
+
+        A timer per release (each ended session) kept a handle and a context alive for
+        ``idle_s``: hundreds of small objects scattered among the heap's arenas, each
+        keeping its arena from being given back after the sessions had gone.
+        """
         try:
             loop = asyncio.get_running_loop()
         except RuntimeError:  # no loop (a session ended outside one): evicted next time
             return
+        unheld = [copy.used for copy in self._copies.values() if not copy.holders]
+        if not unheld:
+            return
+        due = min(unheld) + self.idle_s + 0.05
+        if self._timer is not None:
+            if self._timer_due <= due:
+                return
+            self._timer.cancel()
         # In an empty context: a timer keeps the context it was made in, and a session's
         # (its Bokeh document) would stay in memory until the timer fires, idle_s later.
-        loop.call_later(self.idle_s + 0.05, self.evict, context=contextvars.Context())
+        delay = max(due - time.monotonic(), 0.0)
+        self._timer = loop.call_later(delay, self._on_timer, context=contextvars.Context())
+        self._timer_due = due
+
+    def _on_timer(self) -> None:
+        self._timer = None
+        self.evict()
+        self._schedule_eviction()  # for the copies released since
 
     def _landed(self, key: tuple[str, str], flight: _Flight) -> None:
         if self._flights.get(key) is flight:

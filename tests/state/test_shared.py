@@ -231,3 +231,33 @@ async def test_sessions_that_ask_together_wait_for_one_load(fresh_sandbox):
     bulk = [t for t in transports if len(t.result_pages()) > 2]
     assert len(bulk) == 1, "one session loaded the pages, the others waited for it"
     await close(*states)
+
+
+async def test_copies_released_by_many_sessions_expire_on_one_timer(fresh_sandbox):
+    url = fresh_sandbox(size=300).url
+    cache = SharedResults(idle_s=0.4, max_bytes=2**40)
+    loop = asyncio.get_running_loop()
+
+    def timers() -> int:
+        return sum(
+            1
+            for handle in loop._scheduled
+            if not handle.cancelled() and getattr(handle._callback, "__self__", None) is cache
+        )
+
+    async with PerfClient(url) as client:
+        benchmarks = await client.benchmarks.all()
+        chosen = (await flagship(client)).id
+        holders = [object.__new__(ExplorerState) for _ in range(30)]
+        for holder in holders:
+            await cache.get(client, chosen, benchmarks, holder=holder)
+        for holder in holders:  # thirty sessions end, one after another
+            cache.release(holder)
+            await asyncio.sleep(0.005)
+        assert timers() == 1, "one timer for every release, not one each"
+        await until(lambda: len(cache) == 0, timeout=5)
+        assert timers() == 0
+        # a copy released after the timer was set is still dropped when it turns idle
+        await cache.get(client, chosen, benchmarks, holder=holders[0])
+        cache.release(holders[0])
+        await until(lambda: len(cache) == 0, timeout=5)

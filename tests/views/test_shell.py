@@ -17,6 +17,7 @@ from helpers import flagship, loaded, until
 from panel.io.state import set_curdoc
 
 from dashboard.api import PerfClient, User
+from dashboard.api.gc_pause import freeze_startup
 from dashboard.app import create_app, session_state
 from dashboard.results.table import LATEST_COLUMNS
 from dashboard.state import SessionState
@@ -170,6 +171,22 @@ async def test_the_client_is_closed_when_the_session_ends(sandbox_url):
     for callback in callbacks:
         callback(None)
     await until(lambda: app.state.client.closed)
+
+
+async def test_building_a_session_freezes_nothing_of_it(sandbox_url):
+    """The server leaves what it holds at its start out of later collections before any
+    session exists (``freeze_startup``); a session's own document frozen with it would
+    never be collected, nor anything it comes to hold (the first session of a served
+    process stayed in memory for good)."""
+    freeze_startup.cache_clear()  # as in a process that has served no one yet
+    before = gc.get_freeze_count()
+    try:
+        document = Document()
+        with set_curdoc(document):
+            create_app(sandbox_url, sandbox=True)
+        assert gc.get_freeze_count() == before
+    finally:
+        gc.unfreeze()
 
 
 async def test_an_ended_session_leaves_nothing_of_itself_in_memory(fresh_sandbox):
