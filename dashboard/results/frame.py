@@ -18,6 +18,7 @@ import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
+import msgspec
 import numpy as np
 import pandas as pd
 
@@ -55,11 +56,41 @@ INT64 = range(-(2**63), 2**63)
 VALUES_PER_PASS = 3_000_000
 # One encoder for every value: json.dumps would build one per call, per row.
 _COMPACT = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False)
+_FAST = msgspec.json.Encoder()
+_PLAIN_NUMBER_LIST = re.compile(rb"\[[-0-9.,]*\]")
 
 
 def compact_json(value: Any) -> str:
     """JSON text as the sandbox stores it, and as the API compares objects and arrays."""
     return _COMPACT.encode(value)
+
+
+def _compact_texts(values: list[Any]) -> list[Any]:
+    """Each list or object among ``values`` as :func:`compact_json` writes it, the rest
+    as they are.
+
+    A list of plain numbers (a benchmark's individual runs, the common case) is written
+    by msgspec, ten times faster (the standard library's encoder took a fifth of a
+    100,000-result build), wherever the two write the same text: only digits, signs
+    and points between the brackets (no exponent: Python writes ``1e+16``, msgspec
+    ``1e16``; nothing beyond a float: Python writes ``Infinity``, msgspec ``null``; no
+    string, boolean or null inside).
+    """
+    encode, plain, slow = _FAST.encode, _PLAIN_NUMBER_LIST.fullmatch, _COMPACT.encode
+    texts = []
+    for value in values:
+        kind = type(value)
+        if kind is list:
+            try:
+                text = encode(value)
+            except (OverflowError, TypeError):  # an integer beyond 64 bits
+                text = b""
+            texts.append(text.decode() if plain(text) else slow(value))
+        elif kind is dict:
+            texts.append(slow(value))
+        else:
+            texts.append(value)
+    return texts
 
 
 def results_frame(results: Sequence[Result], json_paths: Sequence[str] = ()) -> pd.DataFrame:
@@ -213,7 +244,7 @@ def _tag_columns(
 def _json_column(values: list[Any]) -> Any:
     kinds = set(map(type, values)) - {type(None)}
     if kinds & {list, dict}:
-        values = [compact_json(v) if type(v) in (list, dict) else v for v in values]
+        values = _compact_texts(values)
         kinds = (kinds - {list, dict}) | {str}
     if kinds == {bool}:
         return pd.array(values, dtype="boolean")

@@ -5,10 +5,12 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 from helpers import PATHS, RESULTS, documents_as_results
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from dashboard.api import JsonFilter
 from dashboard.results.filters import Filters, apply
-from dashboard.results.frame import JSON_PREFIX, results_frame
+from dashboard.results.frame import JSON_PREFIX, _compact_texts, compact_json, results_frame
 
 
 def test_columns_types_and_index(frame):
@@ -66,3 +68,19 @@ def test_json_column_types(values, dtype):
     assert column.isna().tolist() == [value is None for value in values]
     if dtype == "str" and isinstance(values[0], list):
         assert column.tolist() == ["[1,2]", '{"a":"é"}']
+
+
+_JSON_LEAVES = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=5),
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=3), inner),
+    max_leaves=8,
+)
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.lists(st.integers() | st.floats()) | _JSON_LEAVES, max_size=6))
+def test_lists_and_objects_in_a_json_column_are_the_text_the_api_compares(values):
+    """A list of numbers is written the fast way only where that is the same text."""
+    assert _compact_texts(values) == [
+        compact_json(value) if isinstance(value, list | dict) else value for value in values
+    ]
