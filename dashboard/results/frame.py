@@ -58,6 +58,9 @@ VALUES_PER_PASS = 3_000_000
 _COMPACT = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False)
 _FAST = msgspec.json.Encoder()
 _PLAIN_NUMBER_LIST = re.compile(rb"\[[-0-9.,]*\]")
+# a float from 1e16, which Python writes with an exponent and msgspec with 17 digits or
+# more before the point (below 1e-4 it is 0.0000..., looked for apart)
+_BIG_FLOAT = re.compile(rb"[0-9]{17}\.")
 
 
 def compact_json(value: Any) -> str:
@@ -72,11 +75,13 @@ def _compact_texts(values: list[Any]) -> list[Any]:
     A list of plain numbers (a benchmark's individual runs, the common case) is written
     by msgspec, ten times faster (the standard library's encoder took a fifth of a
     100,000-result build), wherever the two write the same text: only digits, signs
-    and points between the brackets (no exponent: Python writes ``1e+16``, msgspec
-    ``1e16``; nothing beyond a float: Python writes ``Infinity``, msgspec ``null``; no
-    string, boolean or null inside).
+    and points between the brackets (nothing beyond a float: Python writes
+    ``Infinity``, msgspec ``null``; no string, boolean or null inside), and no float
+    that Python writes with an exponent (below 1e-4 or from 1e16: ``1e-05`` against
+    ``0.00001``).
     """
-    encode, plain, slow = _FAST.encode, _PLAIN_NUMBER_LIST.fullmatch, _COMPACT.encode
+    encode, slow = _FAST.encode, _COMPACT.encode
+    plain, big = _PLAIN_NUMBER_LIST.fullmatch, _BIG_FLOAT.search
     texts = []
     for value in values:
         kind = type(value)
@@ -85,7 +90,8 @@ def _compact_texts(values: list[Any]) -> list[Any]:
                 text = encode(value)
             except (OverflowError, TypeError):  # an integer beyond 64 bits
                 text = b""
-            texts.append(text.decode() if plain(text) else slow(value))
+            fast = plain(text) and b"0.0000" not in text and not (len(text) > 18 and big(text))
+            texts.append(text.decode() if fast else slow(value))
         elif kind is dict:
             texts.append(slow(value))
         else:
@@ -159,17 +165,34 @@ def documents(raw: Iterable[Any]) -> list[Any]:
 
 
 def _values_at(raw: Sequence[Any], paths: Sequence[str], step: int = 5000) -> dict[str, list]:
-    """``values_at`` over the documents, decoded a few thousand at a time."""
+    """``values_at`` over the documents, decoded a few thousand at a time: the texts by
+    the paths alone, the documents read whole (a page that named a new record) as they
+    are, each value in its document's place."""
     found: dict[str, list] = {path: [] for path in dict.fromkeys(paths)}
     for start in range(0, len(raw), step) if found else ():
         part = raw[start : start + step]
-        texts = all(isinstance(value, bytes) for value in part)
-        values = values_in_texts(part, list(found)) if texts else None
-        if values is None:  # not all texts, or texts the paths do not fit: read whole
+        whole = [i for i, value in enumerate(part) if not isinstance(value, bytes)]
+        texts = [value for value in part if isinstance(value, bytes)] if whole else part
+        values = values_in_texts(texts, list(found)) if texts else None
+        if values is None:  # texts the paths do not fit: every document read whole
             values = values_at(documents(part), found)
+        elif whole:  # the documents read whole go back in their places
+            read = values_at([part[i] for i in whole], found)
+            for path, column in values.items():
+                column[:] = _interleaved(column, read[path], whole, len(part))
         for path, column in values.items():
             found[path].extend(column)
     return found
+
+
+def _interleaved(texts: list, others: list, at: list[int], size: int) -> list:
+    """``others`` at the positions ``at``, ``texts`` in the other positions, in order."""
+    merged = [None] * size
+    for position, value in zip(at, others, strict=True):
+        merged[position] = value
+    remaining = iter(texts)
+    taken = set(at)
+    return [merged[i] if i in taken else next(remaining) for i in range(size)]
 
 
 def appended(frame: pd.DataFrame, more: pd.DataFrame) -> pd.DataFrame:
