@@ -13,7 +13,7 @@ template in a Bokeh document, the page's load callbacks run). Measures:
 - ``mb_after_close``: the RSS over the idle server's once every session has ended and
   the shared results have expired. The idle server is one that has served a session on
   each of the smaller benchmarks the measurement opens later, closed since: what a
-  process loads once, on its first plot of each kind (some 20 MB here), is not the
+  process loads once, on its first plot of each kind (some 25 MB here), is not the
   sessions' memory. The same over the server before any plot is printed as
   ``cold ...``;
 - ``busy_first_paint_over_idle``: a new visitor's first page (the session built and its
