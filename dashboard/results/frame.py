@@ -178,21 +178,17 @@ def _values_at(raw: Sequence[Any], paths: Sequence[str], step: int = 5000) -> di
             values = values_at(documents(part), found)
         elif whole:  # the documents read whole go back in their places
             read = values_at([part[i] for i in whole], found)
-            for path, column in values.items():
-                column[:] = _interleaved(column, read[path], whole, len(part))
+            values = {path: _interleaved(col, read[path], whole) for path, col in values.items()}
         for path, column in values.items():
             found[path].extend(column)
     return found
 
 
-def _interleaved(texts: list, others: list, at: list[int], size: int) -> list:
+def _interleaved(texts: list, others: list, at: list[int]) -> list:
     """``others`` at the positions ``at``, ``texts`` in the other positions, in order."""
-    merged = [None] * size
-    for position, value in zip(at, others, strict=True):
-        merged[position] = value
+    placed = dict(zip(at, others, strict=True))
     remaining = iter(texts)
-    taken = set(at)
-    return [merged[i] if i in taken else next(remaining) for i in range(size)]
+    return [placed[i] if i in placed else next(remaining) for i in range(len(texts) + len(at))]
 
 
 def appended(frame: pd.DataFrame, more: pd.DataFrame) -> pd.DataFrame:
