@@ -125,8 +125,11 @@ class ExplorerState(ExplorerOutput, ClientState):
 
     benchmarks = param.List(default=[], doc="The approved benchmarks to choose from.")
     fields = param.List(default=[], doc="The benchmark's fields: its schema's, then the data's.")
-    population = param.DataFrame(default=empty_frame(), doc="Every result loaded.")
-    filtered = param.DataFrame(default=empty_frame(), doc="The rows the filters leave.")
+    # Frames of their own per instance: pandas notes each view of a frame on it, and a
+    # class default (every session's frames copied from it) kept those notes for good,
+    # each small one holding a megabyte of the server's memory after the sessions ended.
+    population = param.DataFrame(default_factory=empty_frame, doc="Every result loaded.")
+    filtered = param.DataFrame(default_factory=empty_frame, doc="The rows the filters leave.")
     counts = param.Dict(default={}, doc="For each facet, option id → results it would leave.")
     progress = param.Tuple(default=(0, 0), length=2, doc="Pages loaded, pages in all.")
     problem = param.String(default="", doc="Why the last load failed, in words.")

@@ -54,7 +54,8 @@ class SessionState(ClientState):
     )
     problem = param.String(default="", doc="What went wrong last, in words; empty when fine.")
     latest = param.DataFrame(
-        default=pd.DataFrame(columns=LATEST_COLUMNS), doc="The most recently uploaded results."
+        default_factory=lambda: pd.DataFrame(columns=LATEST_COLUMNS),
+        doc="The most recently uploaded results.",
     )
     latest_count = param.Integer(default=0, doc="How many results the API holds in all.")
     terms_accepted = param.Boolean(

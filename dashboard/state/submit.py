@@ -56,7 +56,8 @@ class SubmitState(ClientState):
     tried = param.String(default="", doc="What trying the schema on a sample result showed.")
     my_results = param.List(default=[], doc="The signed-in user's uploads.")
     my_table = param.DataFrame(
-        default=mine_frame([]), doc="The user's uploads as the tables show results."
+        default_factory=lambda: mine_frame([]),
+        doc="The user's uploads as the tables show results.",
     )
     my_claims = param.List(default=[], item_type=Report, doc="The signed-in user's reports.")
     submitted = param.List(

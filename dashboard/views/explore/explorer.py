@@ -34,7 +34,7 @@ class ResultsExplorer(pn.viewable.Viewer):
         explorer.value      # the filtered results, a pandas DataFrame
     """
 
-    value = param.DataFrame(default=empty_frame(), doc="The results the filters leave.")
+    value = param.DataFrame(default_factory=empty_frame, doc="The results the filters leave.")
 
     def __init__(self, state: ExplorerState, session: SessionState | None = None, **params):
         super().__init__(**params)
