@@ -191,19 +191,35 @@ async def test_building_a_session_freezes_nothing_of_it(sandbox_url):
         gc.unfreeze()
 
 
-async def test_an_ended_session_leaves_nothing_of_itself_in_memory(fresh_sandbox):
-    """A session that drew a count image of a large benchmark, once ended and its shared
-    copy released, is collected: no timer, cache or hook of another part keeps its
-    document, state or plot (they held hundreds of MB per session at 100,000 results).
-    The shared copy itself stays until it has been idle a while."""
-    url = fresh_sandbox(size=3000).url
+async def opened_on_flagship(url: str) -> tuple[Document, AppShell]:
+    """A session as ``panel serve`` builds one, its page's load callbacks run and the
+    flagship benchmark chosen (its results loading)."""
     document = Document()
     with set_curdoc(document):
         app = create_app(url, sandbox=True)
         app.template().server_doc(document)
         await asyncio.gather(app.state.refresh(), app.explorer.state.start())
-        state = app.explorer.state
-        state.benchmark_id = (await flagship(app.state.client)).id
+        app.explorer.state.benchmark_id = (await flagship(app.state.client)).id
+    return document, app
+
+
+def ended(document: Document) -> None:
+    """What a server tells a session's callbacks when its page has gone."""
+    context = SimpleNamespace(id="ended", _document=document)
+    for callback in list(document.session_destroyed_callbacks):
+        with contextlib.suppress(KeyError):  # parts an unserved document never had
+            callback(context)
+    document.clear()
+
+
+async def test_an_ended_session_leaves_nothing_of_itself_in_memory(fresh_sandbox):
+    """A session that drew a count image of a large benchmark, once ended and its shared
+    copy released, is collected: no timer, cache or hook of another part keeps its
+    document, state or plot (they held hundreds of MB per session at 100,000 results).
+    The shared copy itself stays until it has been idle a while."""
+    document, app = await opened_on_flagship(fresh_sandbox(size=3000).url)
+    state = app.explorer.state
+    with set_curdoc(document):
         await until(functools.partial(loaded, state, 2000), timeout=60)
     assert app.explorer.plots._live.mode == "image"
     gone = {
@@ -212,12 +228,8 @@ async def test_an_ended_session_leaves_nothing_of_itself_in_memory(fresh_sandbox
         "explorer": weakref.ref(state),
         "plot": weakref.ref(app.explorer.plots._live),
     }
-    ended = SimpleNamespace(id="ended", _document=document)
-    for callback in list(document.session_destroyed_callbacks):
-        with contextlib.suppress(KeyError):  # parts an unserved document never had
-            callback(ended)
-    document.clear()
-    del document, app, state, callback, ended
+    ended(document)
+    del document, app, state
     await until(lambda: not any(SHARED._copies[key].holders for key in SHARED._copies))
     await asyncio.sleep(0.1)  # the client closes
     gc.collect()
@@ -248,22 +260,14 @@ async def test_ended_sessions_leave_no_trace_on_frames_that_outlive_them(sandbox
     gc.collect()
     before = dead_references()
     for _ in range(2):
-        document = Document()
+        document, app = await opened_on_flagship(sandbox_url)
+        state = app.explorer.state
         with set_curdoc(document):
-            app = create_app(sandbox_url, sandbox=True)
-            app.template().server_doc(document)
-            await asyncio.gather(app.state.refresh(), app.explorer.state.start())
-            state = app.explorer.state
-            state.benchmark_id = (await flagship(app.state.client)).id
             await until(lambda state=state: not state.loading and len(state.population) > 0)
             state.site_ids = [str(state.population["site_id"].iloc[0])]
             await until(lambda state=state: len(state.filtered) < len(state.population))
-        ended = SimpleNamespace(id="ended", _document=document)
-        for callback in list(document.session_destroyed_callbacks):
-            with contextlib.suppress(KeyError):  # parts an unserved document never had
-                callback(ended)
-        document.clear()
-        del document, app, state, callback, ended
+        ended(document)
+        del document, app, state
     await asyncio.sleep(0.1)  # the clients close
     SHARED.evict(time.monotonic() + SHARED.idle_s)  # the copies expire, their lists with them
     gc.collect()
