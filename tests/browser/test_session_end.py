@@ -8,9 +8,15 @@ import re
 
 import panel as pn
 import pytest
-from helpers import ADMIN_TAB, choose_identity, eventually, show_every_benchmark, tab
+from helpers import (
+    ADMIN_TAB,
+    choose_identity,
+    closed_socket_write,
+    eventually,
+    show_every_benchmark,
+    tab,
+)
 from playwright.sync_api import expect
-from tornado.websocket import WebSocketClosedError
 
 from dashboard.app import create_app
 from dashboard.cli import free_port
@@ -60,17 +66,8 @@ def test_an_admins_session_closes_its_client_when_the_page_goes(browser, served,
     assert eventually(lambda: shell.state.client.closed), "the ended session's client is closed"
     problems = [r.getMessage() for r in caplog.records if r.levelno >= logging.WARNING]
     assert not [p for p in problems if "session" in p.lower() or "TabPanel" in p], problems
-    tracebacks = [r for r in caplog.records if r.exc_info and not _closed_socket_write(r)]
+    tracebacks = [r for r in caplog.records if r.exc_info and not closed_socket_write(r)]
     assert not tracebacks, "no traceback when a session ends"
-
-
-def _closed_socket_write(record: logging.LogRecord) -> bool:
-    """Tornado's own report of a message it was writing when the browser closed the
-    socket (a race of the server libraries, seen with any Bokeh app: the write's task
-    fails and nobody awaits it), not something a session of ours did."""
-    return isinstance(record.exc_info[1], WebSocketClosedError) and "write_message" in (
-        record.getMessage()
-    )
 
 
 def test_an_error_in_a_callback_is_said_in_the_page_and_logged_not_raised(browser, served, caplog):
