@@ -69,7 +69,8 @@ def test_a_benchmark_a_json_filter_and_the_shared_link(page, dashboard_url):
     expect(page.get_by_text(f"{total} of {total} results match")).to_be_visible(timeout=30_000)
     # the columns' titles (the tick and detail columns have none)
     headers = explore_table(page).get_by_role("columnheader").filter(has_text=re.compile(r"\S"))
-    expect(headers.filter(has_text="score")).to_have_count(1)  # a suggested schema column
+    # a suggested schema column (the table is redrawn after the count is said)
+    expect(headers.filter(has_text="score")).to_have_count(1, timeout=15_000)
 
     field = widget(page, "Field")
     field.select_option(
