@@ -61,6 +61,7 @@ async def measure(url: str, changes: int) -> tuple[list[float], list[float], lis
             await state.start()
             while state.loading or set(state.population["benchmark_id"]) != {chosen}:
                 await asyncio.sleep(0.05)
+            await state.settled()  # every column made (a large load shows some first)
             took = time.perf_counter() - started
             peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 2**10
             print(f"loaded {len(state.population):,} results in {took:.1f} s", end="; ")

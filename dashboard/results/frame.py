@@ -35,6 +35,7 @@ __all__ = [
     "compact_json",
     "documents",
     "results_frame",
+    "with_json_columns",
 ]
 
 JSON_PREFIX = "json."
@@ -145,6 +146,33 @@ def columns_frame(results: ResultColumns, json_paths: Sequence[str] = ()) -> pd.
     ):
         columns[name] = pd.to_datetime(stamps, utc=True, format="ISO8601").as_unit("ns")
     docs = results.docs
+    columns |= _json_columns(docs, json_paths)
+    raw = np.empty(len(docs), dtype=object)
+    raw[:] = docs
+    columns["raw"] = raw
+    return pd.DataFrame(columns)
+
+
+def with_json_columns(
+    frame: pd.DataFrame, paths: Sequence[str], order: Sequence[str]
+) -> pd.DataFrame:
+    """``frame`` (of :func:`columns_frame`) with the JSON columns of ``paths`` too, read
+    from its documents, its JSON columns in the order of the paths of ``order``: a new
+    frame; ``frame`` stays as it was."""
+    added = _json_columns(list(frame["raw"]), paths)
+    before = [n for n in frame.columns if not n.startswith(JSON_PREFIX) and n != "raw"]
+    json_names = [JSON_PREFIX + path for path in dict.fromkeys([*order, *paths])]
+    columns = {name: frame[name] for name in before}
+    for name in json_names:
+        if name in added or name in frame:
+            columns[name] = added[name] if name in added else frame[name]
+    columns["raw"] = frame["raw"]
+    return pd.DataFrame(columns)
+
+
+def _json_columns(docs: Sequence[Any], json_paths: Sequence[str]) -> dict[str, Any]:
+    """A column per path of the documents' values."""
+    columns = {}
     paths = list(dict.fromkeys(json_paths))
     # A few paths per reading of the documents: each value read is a Python object until
     # its column is made, and a million results times every path did not fit in memory.
@@ -153,10 +181,7 @@ def columns_frame(results: ResultColumns, json_paths: Sequence[str] = ()) -> pd.
         values = _values_at(docs, paths[start : start + per_pass])
         for path in list(values):
             columns[JSON_PREFIX + path] = _json_column(values.pop(path))
-    raw = np.empty(len(docs), dtype=object)
-    raw[:] = docs
-    columns["raw"] = raw
-    return pd.DataFrame(columns)
+    return columns
 
 
 def documents(raw: Iterable[Any]) -> list[Any]:

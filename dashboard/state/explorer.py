@@ -12,31 +12,30 @@ stops waiting for that load.
 
 from __future__ import annotations
 
+import asyncio
 import time
 from collections.abc import Mapping
-from datetime import date
 
 import pandas as pd
 import param
 
-from dashboard.api import APIError, Benchmark, InvalidQuery, JsonFilter
+from dashboard.api import APIError, Benchmark
 from dashboard.plots.spec import GROUPS, PLOT_KINDS, default_value
 from dashboard.results import filters
 from dashboard.results import frame as frames
 from dashboard.results.facets import facet_counts, options, site_flavors
-from dashboard.results.filters import Filters
 from dashboard.results.table import DisplayTable
 from dashboard.schema.fields import SchemaField
 from dashboard.state.base import ClientState
+from dashboard.state.explorer_filters import FilterChoices
 from dashboard.state.explorer_output import ExplorerOutput
 from dashboard.state.links import (
-    condition_problem,
     link_query,
     quoted,
     read_link,
     unoffered_choices,
 )
-from dashboard.state.shared import SHARED
+from dashboard.state.shared import SHARED, Loaded
 
 #: The parameters a shared link carries: every choice, none of the loaded data.
 URL_PARAMETERS = (
@@ -81,7 +80,7 @@ def _date(doc: str) -> param.CalendarDate:
     return param.CalendarDate(default=None, allow_None=True, doc=doc)
 
 
-class ExplorerState(ExplorerOutput, ClientState):
+class ExplorerState(FilterChoices, ExplorerOutput, ClientState):
     """Everything the results explorer shows, derived from what the user chose."""
 
     benchmark_id = param.String(
@@ -156,6 +155,8 @@ class ExplorerState(ExplorerOutput, ClientState):
     _from_link: frozenset[str] = frozenset()  # what a link set, until the load that checks it
     _carried: tuple[str, ...] = ()  # what a load left out before it made way for the next
     _progress_at = 0.0  # when the progress was last shown
+    _shown: Loaded | None = None  # the shared copy the population is, or is drawn from
+    _rest: asyncio.Task | None = None  # a large load's other columns, awaited
 
     def __init__(self, client, **params) -> None:
         super().__init__(client, **params)
@@ -254,6 +255,10 @@ class ExplorerState(ExplorerOutput, ClientState):
             self.problem = f"Could not load the results: {error}"
             self._emptied()
             return
+        self._show(loaded)
+
+    def _show(self, loaded: Loaded) -> None:
+        """The loaded results in place of the previous ones, a link's choices checked."""
         from_link, self._from_link = self._from_link, frozenset()
         fields, population = loaded.fields, loaded.population
         # What no widget could offer for these results is left out, and said.
@@ -275,10 +280,30 @@ class ExplorerState(ExplorerOutput, ClientState):
                 self.plot_x = "execution_datetime"
             self.notice = self._left_out(dropped) if dropped else ""
         self.refilter()
+        self._shown = loaded
+        if loaded.later:  # a large load: its other columns are made once this is shown
+            self._rest = asyncio.ensure_future(self._completed(loaded))
+
+    async def _completed(self, loaded: Loaded) -> None:
+        """The same rows, with the columns the first screen went without."""
+        full = await asyncio.shield(SHARED.complete(loaded))
+        if self._shown is not loaded or full is loaded:
+            return  # another load since, or the columns could not be made
+        population = full.population
+        if self.population is not loaded.population:  # results forgotten since
+            population = population[population["id"].isin(self.population["id"])]
+        self._shown = full
+        self.param.update(population=population, filtered=filters.apply(population, self.filters()))
+
+    async def settled(self) -> None:
+        """Until a large load's columns are all made (at once if they are)."""
+        if self._rest is not None:
+            await self._rest
 
     def _emptied(self) -> None:
         """After a failed load: nothing loaded, rather than the previous benchmark's rows."""
         empty = empty_frame()
+        self._shown = None
         self.param.update(population=empty, filtered=empty, counts={})
 
     def _told(self, done: int, total: int) -> None:
@@ -291,6 +316,8 @@ class ExplorerState(ExplorerOutput, ClientState):
     def stop(self) -> None:
         """Cancel the work under way and let go of the shared results (the session ends)."""
         super().stop()
+        if self._rest is not None:
+            self._rest.cancel()
         SHARED.release(self)
 
     @property
@@ -312,27 +339,6 @@ class ExplorerState(ExplorerOutput, ClientState):
         return bool(field and field.numeric)
 
     # -- filtering ------------------------------------------------------------------
-
-    def filters(self) -> Filters:
-        """The current filters (JSON filters that no longer parse are left out)."""
-        parsed = []
-        for text in self.json_filters:
-            try:
-                parsed.append(JsonFilter.parse(text))
-            except InvalidQuery:
-                continue
-        return Filters(
-            site_ids=frozenset(self.site_ids),
-            flavor_ids=frozenset(self.flavor_ids),
-            tag_ids=frozenset(self.tag_ids),
-            execution_after=self.execution_after,
-            execution_before=self.execution_before,
-            upload_after=self.upload_after,
-            upload_before=self.upload_before,
-            json_filters=tuple(parsed),
-            text=self.text,
-            result_ids=frozenset(self.result_ids),
-        )
 
     def forget(self, ids: list[str]) -> None:
         """Drop results the service no longer lists (one just reported, say)."""
@@ -366,28 +372,3 @@ class ExplorerState(ExplorerOutput, ClientState):
             facet_options={facet: options(frame, facet) for facet in FACETS},
             flavors_at=flavors_at,
         )
-
-    def add_json_filter(self, path: str, op: str, value) -> bool:
-        """Add a JSON filter if it fits the field; else say why in ``filter_problem``."""
-        if isinstance(value, date):
-            value = value.isoformat()
-        problem = condition_problem(self.field(path), path, op, value)
-        if problem:
-            return self._refuse(problem)
-        try:
-            condition = JsonFilter(path, op, value)
-        except InvalidQuery as error:
-            return self._refuse(str(error))
-        text = str(condition)
-        if text not in self.json_filters:
-            self.json_filters = [*self.json_filters, text]
-        self.filter_problem = ""
-        return True
-
-    def _refuse(self, message: str) -> bool:
-        self.filter_problem = message
-        return False
-
-    def remove_json_filter(self, text: str) -> None:
-        """Drop one JSON filter."""
-        self.json_filters = [existing for existing in self.json_filters if existing != text]

@@ -14,6 +14,11 @@ result, an administrator deleted one) reloads it whole. Sessions asking while a 
 under way wait for that load, not a load of their own; when the last of them stops
 waiting (they chose another benchmark), the load stops.
 
+A large load (``FIRST_SCREEN_FROM`` results or more) is handed to the sessions as soon as
+the columns of its first screen are made (the suggested fields and the numbers); the text,
+date and list columns, four fifths of the build, are made right after, in a copy that
+takes its place (the same rows): the sessions showing the first swap to it.
+
 A copy no session holds is dropped ``idle_s`` seconds after its last use, and copies no
 session holds are dropped, least recently used first, while all copies together exceed
 ``max_bytes`` (a copy in use is never taken away from a session).
@@ -27,14 +32,9 @@ from __future__ import annotations
 
 import asyncio
 import contextvars
-import ctypes
-import ctypes.util
-import functools
-import gc
 import logging
 import os
 import time
-import urllib.parse
 import weakref
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -42,12 +42,13 @@ from datetime import timedelta
 
 import pandas as pd
 
-from dashboard.api import Benchmark, PerfClient, columns
+from dashboard.api import Benchmark, PerfClient
 from dashboard.api.columns import ResultColumns, document
 from dashboard.api.gc_pause import collector_paused
 from dashboard.results import frame as frames
 from dashboard.schema.fields import SchemaField, fields_from_data, merge_fields
 from dashboard.schema.flatten import flatten_schema
+from dashboard.state.memory import give_back_memory, trim_memory
 
 __all__ = ["SHARED", "Loaded", "SharedResults"]
 
@@ -58,6 +59,8 @@ MEMORY_ENV = "EOSC_PERF_CACHE_MB"
 Progress = Callable[[int, int], None]
 #: A load gives back the memory its pages left free every this many pages, and at its end.
 TRIM_EVERY_PAGES = 100
+#: A load of at least this many results shows its first screen before every column is made.
+FIRST_SCREEN_FROM = 20_000
 
 
 @dataclass(eq=False)
@@ -71,6 +74,8 @@ class Loaded:
     nbytes: int = 0
     used: float = field(default_factory=time.monotonic)
     holders: weakref.WeakSet = field(default_factory=weakref.WeakSet)
+    later: tuple[str, ...] = ()  # the fields whose columns are still being made
+    rest: asyncio.Task | None = None  # the copy with them too, being made
 
 
 class _Flight:
@@ -100,50 +105,6 @@ def fields_for(benchmark_id: str, benchmarks: Sequence[Benchmark], docs: Iterabl
     schemas = [flatten_schema(b.json_schema) for b in benchmarks]
     common = set.intersection(*({f.path for f in s} for s in schemas)) if schemas else set()
     return [f for f in schemas[0] if f.path in common] if schemas else []
-
-
-def give_back_memory() -> None:
-    """Return the memory of dropped copies to the system.
-
-    glibc's allocator keeps freed memory for later in the process (a dropped copy of
-    100,000 results left the server's RSS some 300 MB higher); ``malloc_trim`` gives
-    back what it can. Elsewhere (another C library, another system) nothing happens.
-
-    Python's own allocator keeps a 1 MB arena while any object in it lives: after a
-    load, a few thousand objects made during it and kept (the standard library's cache
-    of the last URLs parsed, our decoders for the load's paths) held some 190 MB of
-    arenas. Those caches are emptied here (the next load refills them in microseconds);
-    what still holds arenas after that (pandas' lists of references to dead views,
-    HoloViews' option trees, ...) is left, some 100 MB after 100,000 results and fourteen
-    sessions. ``PYTHONMALLOC=malloc`` gives nearly all of it back (some 30 MB left), at
-    a first load some 20-40 % slower.
-    """
-    urllib.parse.clear_cache()
-    columns.clear_caches()
-    gc.collect()
-    trim_memory()
-
-
-def trim_memory() -> None:
-    """Give back to the system what glibc's allocator holds free (nothing elsewhere).
-
-    Freed memory inside the heap, rather than at its end, stays with the process until
-    asked for: the response bodies of a 100,000-result load left some 250 MB free in
-    it, part of the server's RSS for good (4.5 GB after a million results). A call costs
-    a few milliseconds.
-    """
-    trim = _malloc_trim()
-    if trim is not None:
-        trim(0)
-
-
-@functools.cache
-def _malloc_trim():
-    """glibc's ``malloc_trim``, or None elsewhere (another C library decides itself)."""
-    try:
-        return ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6").malloc_trim
-    except (OSError, AttributeError):
-        return None
 
 
 def _loop() -> asyncio.AbstractEventLoop:
@@ -314,6 +275,32 @@ class SharedResults:
         self._copies[key] = copy
         return copy
 
+    def complete(self, copy: Loaded) -> asyncio.Task:
+        """The making of ``copy`` with every column (its ``later`` ones too), started by
+        the first session that has shown its first screen: made alongside, it slowed
+        that screen down by half."""
+        if copy.rest is None:
+            key = next((key for key, held in self._copies.items() if held is copy), None)
+            # in a context of its own: it outlives the session that asked, if need be
+            copy.rest = _loop().create_task(
+                self._complete(key, copy), context=contextvars.Context()
+            )
+        return copy.rest
+
+    async def _complete(self, key: tuple[str, str] | None, copy: Loaded) -> Loaded:
+        """The copy with the columns its first screen could do without, in its place."""
+        try:
+            full = await asyncio.to_thread(_completed, copy)
+        except Exception:  # the first screen's columns stay; filters read the documents
+            log.exception("Could not make the other columns of the results of %s", key)
+            return copy
+        finally:
+            trim_memory()
+        if key is not None and self._copies.get(key) is copy:
+            full.holders, full.used = copy.holders, copy.used
+            self._copies[key] = full
+        return full
+
     async def _current(
         self,
         client: PerfClient,
@@ -326,6 +313,8 @@ class SharedResults:
         probe = await client.results.list(per_page=1, sort_by="-upload_datetime", **query)
         newest = probe.items[0].upload_datetime.isoformat() if probe.items else ""
         copy = self._copies.get(key)
+        if copy is not None and copy.later:  # some columns are still to be made
+            copy = await asyncio.shield(self.complete(copy))
         if copy is not None and (copy.total, copy.newest) == (probe.total, newest):
             return copy
         if copy is not None and copy.newest and probe.total > copy.total:
@@ -334,7 +323,8 @@ class SharedResults:
                 return grown
         results = await client.results.columns(progress=flight.tell, **query)
         try:
-            return await asyncio.to_thread(_build, benchmark_id, benchmarks, results)
+            first = len(results) >= FIRST_SCREEN_FROM
+            return await asyncio.to_thread(_build, benchmark_id, benchmarks, results, first)
         finally:
             trim_memory()
 
@@ -352,13 +342,32 @@ class SharedResults:
         return await asyncio.to_thread(_grow, copy, new, query.get("benchmark_id", ""), benchmarks)
 
 
-def _build(benchmark_id: str, benchmarks, results: ResultColumns) -> Loaded:
+def first_screen(fields: Iterable[SchemaField]) -> list[str]:
+    """The fields a first screen can show: those the schema suggests (the table's first
+    columns) and the numbers (the plot's axes), whose columns are quick to make. The
+    texts, dates and lists take four fifths of a large build: they come right after."""
+    return [f.path for f in fields if f.suggested or f.numeric]
+
+
+def _build(benchmark_id: str, benchmarks, results: ResultColumns, first: bool = False) -> Loaded:
+    """The copy of ``results``; with ``first``, only the columns of :func:`first_screen`
+    (the others in ``later``)."""
     # decoding the documents for their columns makes millions of objects, none in a
     # cycle: the collector would rescan them all again and again (a quarter of the build)
     with collector_paused():
         fields = fields_for(benchmark_id, benchmarks, map(document, results.docs))
-        population = frames.columns_frame(results, [f.path for f in fields])
-    return Loaded(population, fields, len(results), _newest(population), _size(population))
+        paths = first_screen(fields) if first else [f.path for f in fields]
+        population = frames.columns_frame(results, paths)
+    later = tuple(f.path for f in fields if f.path not in paths)
+    total, newest = len(results), _newest(population)
+    return Loaded(population, fields, total, newest, _size(population), later=later)
+
+
+def _completed(copy: Loaded) -> Loaded:
+    with collector_paused():
+        order = [f.path for f in copy.fields]
+        population = frames.with_json_columns(copy.population, copy.later, order)
+    return Loaded(population, copy.fields, copy.total, copy.newest, _size(population))
 
 
 def _grow(copy: Loaded, new: list, benchmark_id: str, benchmarks) -> Loaded:
