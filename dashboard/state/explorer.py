@@ -298,7 +298,7 @@ class ExplorerState(FilterChoices, ExplorerOutput, ClientState):
     async def settled(self) -> None:
         """Until a large load's columns are all made (at once if they are)."""
         if self._rest is not None:
-            await self._rest
+            await asyncio.shield(self._rest)  # a caller that stops waiting leaves it be
 
     def _emptied(self) -> None:
         """After a failed load: nothing loaded, rather than the previous benchmark's rows."""

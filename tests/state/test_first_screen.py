@@ -16,6 +16,7 @@ from dashboard.api import PerfClient
 from dashboard.state import shared
 from dashboard.state.explorer import ExplorerState
 from dashboard.state.shared import SHARED
+from dashboard.views.explore.explorer import ResultsExplorer
 
 
 @pytest.fixture
@@ -139,3 +140,23 @@ async def test_a_small_load_is_made_whole_at_once(fresh_sandbox):
     assert not copy.later and copy.rest is None
     state.stop()
     await state.client.aclose()
+
+
+async def test_a_notebooks_wait_for_the_results_ends_with_every_column(
+    fresh_sandbox, large_from_100
+):
+    """``await view.loaded()`` in a cell, then ``view.value``: every field is a column."""
+    client = PerfClient(fresh_sandbox(size=600).url)
+    view = ResultsExplorer(ExplorerState(client=client))
+    view.state.benchmark_id = (await flagship(client)).id
+
+    def shown(event) -> None:  # the gate opens a while after the first screen is shown
+        if not event.new:
+            asyncio.get_running_loop().call_later(0.3, asyncio.ensure_future, large_from_100())
+
+    view.state.param.watch(shown, "loading")
+    await view.state.start()
+    await view.loaded()
+    assert len(json_columns(view.value)) == len(view.state.fields)
+    view.state.stop()
+    await client.aclose()

@@ -153,12 +153,18 @@ class ResultsExplorer(pn.viewable.Viewer):
             self.filters.objects = [self.benchmark, *(self._filters() if chosen else ())]
 
     async def loaded(self, timeout: float = 120.0) -> None:
-        """Wait until the results of the current choice are loaded (in a notebook cell)."""
+        """Wait until the results of the current choice are loaded, every column of them
+        (in a notebook cell)."""
         deadline = asyncio.get_running_loop().time() + timeout
         while self.state.loading or not self.state.started:
             if asyncio.get_running_loop().time() > deadline:
                 raise TimeoutError(f"the results did not load within {timeout:.0f} s")
             await asyncio.sleep(0.05)
+        left = max(deadline - asyncio.get_running_loop().time(), 0.0)
+        try:
+            await asyncio.wait_for(self.state.settled(), left)
+        except TimeoutError:
+            raise TimeoutError(f"the results did not load within {timeout:.0f} s") from None
 
     def share_in_url(self) -> None:
         """Keep every choice in the page's URL, so a link restores this exact view.
