@@ -66,6 +66,13 @@ def demo_token(key: str) -> str:
     return identity_by_key(key).token
 
 
+async def close_explorers(*states) -> None:
+    """The sessions' explorers end: their work stops and their clients close."""
+    for state in states:
+        state.stop()
+        await state.client.aclose()
+
+
 def loaded(state, more_than: int = 0) -> bool:
     """Whether the explorer's load has ended with more than ``more_than`` results."""
     return not state.loading and len(state.population) > more_than

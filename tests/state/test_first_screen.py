@@ -10,7 +10,7 @@ import threading
 
 import pandas as pd
 import pytest
-from helpers import flagship, until
+from helpers import close_explorers, flagship, until
 
 from dashboard.api import PerfClient
 from dashboard.state import shared
@@ -76,8 +76,7 @@ async def test_the_first_screen_has_its_columns_and_the_others_follow(
     pd.testing.assert_frame_equal(full[first.columns], first)
     pd.testing.assert_frame_equal(first, before)  # the first copy was never written
     assert state.filtered is full  # no filter: the rows are the copy itself
-    state.stop()
-    await state.client.aclose()
+    await close_explorers(state)
 
 
 async def test_filters_and_forgotten_results_hold_across_the_swap(fresh_sandbox, large_from_100):
@@ -95,8 +94,7 @@ async def test_filters_and_forgotten_results_hold_across_the_swap(fresh_sandbox,
     assert state.filtered["id"].tolist() == expected
     assert forgotten not in set(state.population["id"])
     assert len(json_columns(state.filtered)) == len(state.fields)
-    state.stop()
-    await state.client.aclose()
+    await close_explorers(state)
 
 
 async def test_a_session_opened_meanwhile_gets_every_column_and_the_copy_is_shared(
@@ -113,9 +111,7 @@ async def test_a_session_opened_meanwhile_gets_every_column_and_the_copy_is_shar
     await first.settled()
     assert first.population is second.population
     assert len(SHARED) == 1
-    for state in (first, second):
-        state.stop()
-        await state.client.aclose()
+    await close_explorers(first, second)
 
 
 async def test_a_session_that_ends_first_leaves_the_copy_made_for_the_next(
@@ -123,8 +119,7 @@ async def test_a_session_that_ends_first_leaves_the_copy_made_for_the_next(
 ):
     url = fresh_sandbox(size=600).url
     first = await opened(url)
-    first.stop()  # the visitor left before the other columns were made
-    await first.client.aclose()
+    await close_explorers(first)  # the visitor left before the other columns were made
     [copy] = SHARED._copies.values()
     assert copy.later
     await large_from_100()
@@ -138,8 +133,7 @@ async def test_a_small_load_is_made_whole_at_once(fresh_sandbox):
     assert len(json_columns(state.population)) == len(state.fields)
     [copy] = SHARED._copies.values()
     assert not copy.later and copy.rest is None
-    state.stop()
-    await state.client.aclose()
+    await close_explorers(state)
 
 
 async def test_a_notebooks_wait_for_the_results_ends_with_every_column(

@@ -11,7 +11,7 @@ from datetime import UTC, datetime
 
 import httpx
 import pandas as pd
-from helpers import demo_token, flagship, until
+from helpers import close_explorers, demo_token, flagship, until
 
 from dashboard.api import PerfClient
 from dashboard.results.frame import documents
@@ -49,12 +49,6 @@ async def session(url: str, who: str | None = None, benchmark_id: str = "") -> E
     return state
 
 
-async def close(*states: ExplorerState) -> None:
-    for state in states:
-        state.stop()
-        await state.client.aclose()
-
-
 async def test_the_next_session_reads_the_first_ones_copy_with_one_small_request(fresh_sandbox):
     url = fresh_sandbox(size=1500).url
     first = await session(url, "alice")
@@ -67,7 +61,7 @@ async def test_the_next_session_reads_the_first_ones_copy_with_one_small_request
     # the check of the copy, and no page of results
     assert len(second.transport.result_pages()) == 1
     assert len(SHARED) == 1
-    await close(first, second)
+    await close_explorers(first, second)
 
 
 async def test_sessions_filter_their_own_rows_and_never_change_the_copy(fresh_sandbox):
@@ -95,7 +89,7 @@ async def test_sessions_filter_their_own_rows_and_never_change_the_copy(fresh_sa
     assert set(second.filtered["site_id"]) <= {sites[1]}
     second.param.update(site_ids=[], text="")  # every filter off: the copy again
     assert second.filtered is shared
-    await close(first, second)
+    await close_explorers(first, second)
 
 
 async def test_a_result_hidden_by_a_claim_leaves_every_later_session(fresh_sandbox):
@@ -108,7 +102,7 @@ async def test_a_result_hidden_by_a_claim_leaves_every_later_session(fresh_sandb
     later = await session(url, "bob", first.benchmark_id)
     assert hidden not in set(later.population["id"])
     assert len(later.population) == len(first.population) - 1
-    await close(first, later)
+    await close_explorers(first, later)
 
 
 async def test_an_upload_hidden_by_a_claim_stays_its_owners_and_no_one_elses(fresh_sandbox):
@@ -134,7 +128,7 @@ async def test_an_upload_hidden_by_a_claim_stays_its_owners_and_no_one_elses(fre
         assert upload.id not in set(state.population["id"])
         assert len(state.population) == len(first.population)
     assert all(upload.id not in set(copy.population["id"]) for copy in SHARED._copies.values())
-    await close(first, *later)
+    await close_explorers(first, *later)
 
 
 async def test_results_uploaded_since_are_appended_not_reloaded(fresh_sandbox):
@@ -157,7 +151,7 @@ async def test_results_uploaded_since_are_appended_not_reloaded(fresh_sandbox):
     assert isinstance(later.population["site"].dtype, pd.CategoricalDtype)
     row = later.population.loc[later.population["id"] == uploaded.id].iloc[0]
     assert row["site_id"] == sample["site_id"] and row["tags"] == ()
-    await close(first, later)
+    await close_explorers(first, later)
 
 
 async def test_a_copy_no_session_holds_is_dropped_and_its_memory_given_back(fresh_sandbox):
@@ -230,7 +224,7 @@ async def test_sessions_that_ask_together_wait_for_one_load(fresh_sandbox):
     assert states[0].population is states[1].population is states[2].population
     bulk = [t for t in transports if len(t.result_pages()) > 2]
     assert len(bulk) == 1, "one session loaded the pages, the others waited for it"
-    await close(*states)
+    await close_explorers(*states)
 
 
 async def test_copies_released_by_many_sessions_expire_on_one_timer(fresh_sandbox):
