@@ -13,6 +13,7 @@ import panel as pn
 
 from dashboard.api import PerfClient, TokenSource
 from dashboard.config import demo_identities, resolve_api
+from dashboard.serving import sessions_on_the_loop
 from dashboard.signin import SignIn, decide, demo_tokens
 from dashboard.signin.demo import DemoTokens
 from dashboard.state import SessionState
@@ -102,8 +103,11 @@ def create_app(
 
     state.param.watch(retry_explorer, "retried")
     pn.state.on_session_destroyed(end_session)
-    if pn.state.curdoc is not None and pn.state.curdoc.session_context is not None:
+    served = pn.state.curdoc.session_context if pn.state.curdoc is not None else None
+    if served is not None:
         pn.config.exception_handler = shell.failed  # this session's, not a traceback
+        # (``panel serve`` runs no code of ours before its first session)
+        sessions_on_the_loop(served.server_context.application_context.io_loop)
     explorer.share_in_url()
     pn.state.onload(state.refresh)
     pn.state.onload(explorer.state.start)

@@ -220,6 +220,7 @@ def run_dashboard(args: argparse.Namespace) -> None:
 
     from dashboard.api.gc_pause import freeze_startup
     from dashboard.app import create_app
+    from dashboard.serving import sessions_on_the_loop
 
     port = args.port or free_port(args.address)
 
@@ -268,6 +269,7 @@ def run_dashboard(args: argparse.Namespace) -> None:
         server.io_loop.add_callback(server.show, "/")
     freeze_startup()  # before any session: what a session makes must stay collectable
     server.start()
+    sessions_on_the_loop(server.io_loop)  # each session's code on one thread
     server.io_loop.start()
 
 

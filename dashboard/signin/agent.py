@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-import asyncio
 import subprocess
 import time
+
+from dashboard.serving import in_worker
 
 __all__ = ["OidcAgentToken"]
 
@@ -27,7 +28,7 @@ class OidcAgentToken:
 
     async def token(self, *, fresh: bool = False) -> str | None:
         if fresh or self._token is None or time.monotonic() >= self._until:
-            self._token = await asyncio.to_thread(self._ask)
+            self._token = await in_worker(self._ask)
             self._until = time.monotonic() + self.KEEP
         return self._token
 

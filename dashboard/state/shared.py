@@ -48,6 +48,7 @@ from dashboard.api.gc_pause import collector_paused
 from dashboard.results import frame as frames
 from dashboard.schema.fields import SchemaField, fields_from_data, merge_fields
 from dashboard.schema.flatten import flatten_schema
+from dashboard.serving import in_worker
 from dashboard.state.memory import give_back_memory, trim_memory
 
 __all__ = ["SHARED", "Loaded", "SharedResults"]
@@ -290,7 +291,7 @@ class SharedResults:
     async def _complete(self, key: tuple[str, str] | None, copy: Loaded) -> Loaded:
         """The copy with the columns its first screen could do without, in its place."""
         try:
-            full = await asyncio.to_thread(_completed, copy)
+            full = await in_worker(_completed, copy)
         except Exception:  # the first screen's columns stay; filters read the documents
             log.exception("Could not make the other columns of the results of %s", key)
             return copy
@@ -324,7 +325,7 @@ class SharedResults:
         results = await client.results.columns(progress=flight.tell, **query)
         try:
             first = len(results) >= FIRST_SCREEN_FROM
-            return await asyncio.to_thread(_build, benchmark_id, benchmarks, results, first)
+            return await in_worker(_build, benchmark_id, benchmarks, results, first)
         finally:
             trim_memory()
 
@@ -339,7 +340,7 @@ class SharedResults:
         if copy.total + len(new) != total:
             return None  # something also went away: load it whole
         log.info("Shared results of %s: %d new", query or "all benchmarks", len(new))
-        return await asyncio.to_thread(_grow, copy, new, query.get("benchmark_id", ""), benchmarks)
+        return await in_worker(_grow, copy, new, query.get("benchmark_id", ""), benchmarks)
 
 
 def first_screen(fields: Iterable[SchemaField]) -> list[str]:

@@ -38,16 +38,19 @@ def pytest_runtest_makereport(item, call):
 
 
 @pytest.fixture
-def page(browser, request, tmp_path_factory):
+def page(browser, request, tmp_path_factory, dashboard_log):
     """A fresh browser context (its own cookies and storage) that fails on any dialog.
 
     When the test fails, the page as it was is saved as a screenshot and the table
-    cells' text is reported, to see what the user would have seen.
+    cells' text is reported, to see what the user would have seen, with the browser's
+    console and what the served dashboard logged meanwhile.
     """
+    logged_from = dashboard_log.stat().st_size if dashboard_log.exists() else 0
     context = browser.new_context(viewport={"width": 1400, "height": 900})
     page = context.new_page()
     page.dialogs = []
     page.console_errors = []
+    page.console = []
     page.failed_requests = []
     # a request the page itself gave up (a spinner gone before its image came) is no failure
     page.on(
@@ -59,12 +62,13 @@ def page(browser, request, tmp_path_factory):
         ),
     )
     page.on("dialog", lambda dialog: (page.dialogs.append(dialog.message), dialog.dismiss()))
-    page.on(
-        "console",
-        lambda message: (
-            page.console_errors.append(message.text) if message.type == "error" else None
-        ),
-    )
+
+    def noted(message) -> None:
+        page.console.append(f"{message.type}: {message.text}")
+        if message.type == "error":
+            page.console_errors.append(message.text)
+
+    page.on("console", noted)
     yield page
     if getattr(request.node, "failed_call", False):
         shot = tmp_path_factory.mktemp("screenshots") / f"{request.node.name}.png"
@@ -73,6 +77,13 @@ def page(browser, request, tmp_path_factory):
         request.node.add_report_section(
             "teardown", "browser", f"screenshot: {shot}\nurl: {page.url}\ncells: {cells[:80]}"
         )
+        console = "\n".join(page.console[-40:])
+        request.node.add_report_section("teardown", "browser console", console)
+        if dashboard_log.exists():
+            with dashboard_log.open(errors="replace") as log:
+                log.seek(logged_from)
+                lines = [line for line in log if "GET /static/" not in line]
+                request.node.add_report_section("teardown", "dashboard log", "".join(lines[-60:]))
     context.close()
 
 

@@ -1,10 +1,12 @@
-"""A served session's life: an error nobody foresaw is said, not raised; when its page goes,
-its work stops and its client is closed, an admin's too."""
+"""A served session's life: its clicks and its loads take turns on one thread; an error
+nobody foresaw is said, not raised; when its page goes, its work stops and its client is
+closed, an admin's too."""
 
 from __future__ import annotations
 
 import logging
 import re
+import threading
 
 import panel as pn
 import pytest
@@ -13,6 +15,8 @@ from helpers import (
     choose_identity,
     closed_socket_write,
     eventually,
+    explore_table,
+    result_rows,
     show_every_benchmark,
     tab,
 )
@@ -89,4 +93,30 @@ def test_an_error_in_a_callback_is_said_in_the_page_and_logged_not_raised(browse
     ).to_be_visible(timeout=15_000)
     assert [r for r in caplog.records if r.exc_info and "a defect of ours" in str(r.exc_info[1])]
     assert not [e for e in errors if "a defect of ours" in e], "no traceback in the browser"
+    page.context.close()
+
+
+def test_a_sessions_clicks_and_loads_take_turns_on_one_thread(browser, served, sandbox_url):
+    """A click's watchers and a load's (a coroutine) never run at once: under Bokeh 3.10
+    the click's ran on a worker thread beside the load's, and a table built there missed
+    the rows the load set meanwhile."""
+    url, shells = served
+    page = browser.new_context().new_page()
+    page.goto(url)
+    menu = page.locator(".benchmark-menu").get_by_role("button", name=re.compile("^Explore "))
+    expect(menu.first).to_be_visible(timeout=30_000)
+    threads: dict[str, int] = {}
+    for shell in shells:  # (the page's, and any other the server has begun)
+        state = shell.explorer.state
+        state.param.watch(
+            lambda _e: threads.setdefault("click", threading.get_ident()), "benchmark_id"
+        )
+        state.param.watch(
+            lambda _e: threads.setdefault("load", threading.get_ident()), "population"
+        )
+
+    menu.first.click()
+    assert eventually(lambda: len(threads) == 2), "the click chose a benchmark, which loaded"
+    assert threads["click"] == threads["load"], "a click's watchers ran beside a load's"
+    expect(result_rows(explore_table(page)).first).to_be_visible(timeout=30_000)
     page.context.close()
