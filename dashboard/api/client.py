@@ -43,6 +43,7 @@ from dashboard.api.listing import (
 from dashboard.api.query import encode_params
 from dashboard.api.records import Items
 from dashboard.api.resources import Benchmarks, Flavors, Reports, Results, Sites, Tags, Users
+from dashboard.api.transport import quick_transport
 
 __all__ = ["DEFAULT_TIMEOUT", "HealthCallback", "PerfClient", "ProgressCallback"]
 
@@ -126,14 +127,15 @@ class PerfClient:
         self.retries = retries
         self.backoff = backoff
         self.concurrency = concurrency
+        limits = httpx.Limits(max_connections=max(concurrency * 2, 10))
         self._http = httpx.AsyncClient(
             base_url=self.base_url + "/",
             auth=BearerAuth(self.token_source),
             timeout=timeout,
-            transport=transport,
+            transport=transport or quick_transport(verify=_tls(), limits=limits),
             verify=_tls(),
             headers={"Accept": "application/json", "User-Agent": "eosc-perf-dashboard"},
-            limits=httpx.Limits(max_connections=max(concurrency * 2, 10)),
+            limits=limits,
         )
         self._health: list[HealthCallback] = []
         self._settings = {"timeout": timeout, "transport": transport}

@@ -14,7 +14,7 @@ import random
 import pytest
 from helpers import new_result
 
-from dashboard.api import ConnectionLost, PerfClient
+from dashboard.api import ConnectionLost, PerfClient, transport
 
 WORKERS = 20
 GETS_EACH = 15  # 300 GETs in all
@@ -84,3 +84,22 @@ async def test_a_post_whose_connection_drops_is_not_sent_again(fresh_sandbox, fa
             await new_result(client)
     assert lost.value.sent is True
     assert proxy.received.count(("POST", "/results")) == 1
+
+
+async def test_a_connection_the_server_closed_while_idle_is_noticed_before_reuse(
+    fresh_sandbox, caplog, monkeypatch
+):
+    """The pool asks each idle connection whether the server closed it (the client's own,
+    cheaper way of asking): a closed one is never sent a request, so none is resent."""
+    url = fresh_sandbox(idle_timeout_s=0.5).url
+    caplog.set_level(logging.INFO, logger="dashboard.api")
+    asked = []
+    readable = transport._readable
+    monkeypatch.setattr(transport, "_readable", lambda sock: asked.append(sock) or readable(sock))
+    async with PerfClient(url) as client:
+        for _ in range(3):
+            assert (await client.results.list(per_page=1)).total > 0
+            await asyncio.sleep(1.0)  # the sandbox closes the connection meanwhile
+        assert (await client.results.list(per_page=1)).total > 0
+    assert not [r for r in caplog.records if "connection dropped" in r.getMessage()]
+    assert asked, "the client's own check answered"
