@@ -5,7 +5,7 @@ answer dangerous: the result is stored, the client hears nothing. This proxy, on
 loopback port, forwards each request of a client to the server as it came, reads the
 server's whole answer, and relays it; a planned fault instead closes the client's
 connection without the answer (or with only its status line and headers), or holds a
-request back and forwards it late, once the proxy has relayed the next answer.
+request back and forwards it late, when the test releases it.
 
 It runs its own event loop in a thread, so sync and async tests can use it alike::
 
@@ -80,9 +80,13 @@ class FaultProxy:
 
     def hold(self, method: str, path: str) -> None:
         """The next ``method path`` is read in full, the client's connection closed with no
-        answer, and the request forwarded to the server only after the proxy has relayed
-        the next answer to anyone (so that answer cannot show its effect)."""
+        answer, and the request forwarded to the server only when :meth:`release` says
+        (so no answer before that can show its effect)."""
         self._plan(Fault(method, path, "hold"))
+
+    def release(self) -> None:
+        """Forward the requests held so far to the server (now, late), in order."""
+        self._loop.call_soon_threadsafe(lambda: self._loop.create_task(self._release_held()))
 
     def _plan(self, fault: Fault) -> None:
         with self._lock:
@@ -156,7 +160,6 @@ class FaultProxy:
                 writer.write(answer_head + answer_body)
                 await writer.drain()
                 answered = self._loop.time()
-                await self._release_held()
                 if not _keeps_alive(answer_head):
                     return
         finally:
