@@ -127,13 +127,14 @@ class PerfClient:
         self.retries = retries
         self.backoff = backoff
         self.concurrency = concurrency
-        limits = httpx.Limits(max_connections=max(concurrency * 2, 10))
+        limits, tls = httpx.Limits(max_connections=max(concurrency * 2, 10)), _tls()
         self._http = httpx.AsyncClient(
             base_url=self.base_url + "/",
             auth=BearerAuth(self.token_source),
             timeout=timeout,
-            transport=transport or quick_transport(verify=_tls(), limits=limits),
-            verify=_tls(),
+            # (the client's own verify and limits are those of the proxies it may mount)
+            transport=transport or quick_transport(verify=tls, limits=limits),
+            verify=tls,
             headers={"Accept": "application/json", "User-Agent": "eosc-perf-dashboard"},
             limits=limits,
         )
