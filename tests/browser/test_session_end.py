@@ -96,10 +96,10 @@ def test_an_error_in_a_callback_is_said_in_the_page_and_logged_not_raised(browse
     page.context.close()
 
 
-def test_a_sessions_clicks_and_loads_take_turns_on_one_thread(browser, served, sandbox_url):
-    """A click's watchers and a load's (a coroutine) never run at once: under Bokeh 3.10
-    the click's ran on a worker thread beside the load's, and a table built there missed
-    the rows the load set meanwhile."""
+def test_a_sessions_clicks_and_loads_take_turns_on_one_thread(browser, served):
+    """A click's watchers and a load's (a coroutine) run on one thread, so never at once:
+    under Bokeh 3.10 the click's ran on a worker thread while the load's ran on the loop,
+    both writing the same state."""
     url, shells = served
     page = browser.new_context().new_page()
     page.goto(url)
