@@ -22,7 +22,11 @@ FROM python:3.12.8-slim-bookworm AS singleuser
 ENV PYTHONDONTWRITEBYTECODE=1 \
     PIP_DISABLE_PIP_VERSION_CHECK=1
 COPY --from=source /src /tmp/eosc-perf-dashboard
-RUN pip install --no-cache-dir "/tmp/eosc-perf-dashboard[hub]" "jupyterlab>=4.2,<5" \
+# jemalloc: the dashboard's server runs on it, and gives memory back (dashboard/allocator.py)
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends libjemalloc2=5.3.0-1 \
+    && rm -rf /var/lib/apt/lists/* \
+    && pip install --no-cache-dir "/tmp/eosc-perf-dashboard[hub]" "jupyterlab>=4.2,<5" \
     && rm -rf /tmp/eosc-perf-dashboard \
     && useradd --create-home --uid 1000 --shell /bin/bash jovyan
 USER 1000

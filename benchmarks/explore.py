@@ -29,6 +29,7 @@ from bokeh.protocol import Protocol
 from panel.io.state import set_curdoc
 from sandbox_process import add_api_option, rss_mb, sandbox_url
 
+from dashboard.allocator import on_jemalloc, relaunch_with_jemalloc
 from dashboard.api import PerfClient
 from dashboard.state.explorer import ExplorerState
 from dashboard.views.explore.explorer import ResultsExplorer
@@ -84,6 +85,8 @@ async def measure(url: str, changes: int) -> tuple[list[float], list[float], lis
 
 
 def main() -> None:
+    relaunch_with_jemalloc()  # as the dashboard's command runs its server
+    print("allocator:", "jemalloc" if on_jemalloc() else "the interpreter's own")
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--size", type=int, default=100_000)
     parser.add_argument("--changes", type=int, default=50)

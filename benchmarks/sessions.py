@@ -44,9 +44,11 @@ from bokeh.document import Document
 from panel.io.state import set_curdoc
 from sandbox_process import add_api_option, rss_mb, sandbox_url
 
+from dashboard.allocator import on_jemalloc, relaunch_with_jemalloc
 from dashboard.api import PerfClient
 from dashboard.api.gc_pause import freeze_startup
 from dashboard.app import create_app
+from dashboard.serving import start_workers
 from dashboard.state.shared import SHARED
 
 #: How many times the first load and its bare fetch are measured, side by side.
@@ -71,8 +73,9 @@ class Session:
 
     def ready(self, total: int) -> bool:
         state = self.shell.explorer.state
-        table = self.shell.explorer.table._table
-        return not state.loading and len(state.population) == total and len(table.value) > 0
+        if state.loading or len(state.population) != total:
+            return False  # (the table is not asked for before: asking builds it)
+        return len(self.shell.explorer.table._table.value) > 0
 
     async def until_ready(self, total: int) -> None:
         while not self.ready(total):
@@ -149,6 +152,7 @@ async def _expire() -> None:
 async def measure(url: str) -> dict[str, float]:
     pn.extension("tabulator")
     freeze_startup()  # as the dashboard's server does before it starts
+    start_workers()  # and as it does once started
     async with PerfClient(url) as client:
         totals = {
             b.id: (await client.results.list(benchmark_id=b.id, per_page=1)).total
@@ -227,6 +231,8 @@ async def measure(url: str) -> dict[str, float]:
 
 
 def main() -> None:
+    relaunch_with_jemalloc()  # as the dashboard's command runs its server
+    print("allocator:", "jemalloc" if on_jemalloc() else "the interpreter's own")
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--size", type=int, default=100_000)
     add_api_option(parser)

@@ -1,5 +1,5 @@
 """``python -m dashboard`` is the ``eosc-perf-dashboard`` command."""
 
-from dashboard.cli import main
+from dashboard.cli import run
 
-main()
+run()

@@ -15,7 +15,7 @@ import socket
 import sys
 from pathlib import Path
 
-from dashboard import config, signin
+from dashboard import allocator, config, signin
 from dashboard.hub import checkin
 
 DEFAULT_PORT = 5006
@@ -274,7 +274,7 @@ def run_dashboard(args: argparse.Namespace) -> None:
 
 
 def main(argv: list[str] | None = None) -> None:
-    """Entry point of the ``eosc-perf-dashboard`` console script."""
+    """The command's work, in this process (:func:`run` is the console script)."""
     args = build_parser().parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
     # httpx logs every request's full URL, query string included: users' searches
@@ -290,5 +290,11 @@ def main(argv: list[str] | None = None) -> None:
         pass
 
 
-if __name__ == "__main__":
+def run() -> None:
+    """The ``eosc-perf-dashboard`` command: :func:`main` on the server's allocator."""
+    allocator.relaunch_with_jemalloc()  # before anything starts: the process is replaced
     main()
+
+
+if __name__ == "__main__":
+    run()

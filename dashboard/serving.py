@@ -9,7 +9,8 @@ load's ran on the loop, both writing the same objects, which none of them is mad
 :func:`sessions_on_the_loop` gives the loop an executor that runs what it is handed right
 away, on the loop, as before; the name lookups some libraries hand it still go to a
 thread, as they may wait on the network. The explicit slow work of a load (building
-its frames) runs on this module's own workers, :func:`in_worker`.
+its frames) runs on this module's own workers, :func:`in_worker`, started with the
+server (:func:`start_workers`).
 
 Written here, not taken from Panel or Bokeh: neither has a setting that keeps callbacks
 on the loop (Panel's ``nthreads`` only sizes the pool they go to).
@@ -21,17 +22,19 @@ import asyncio
 import contextvars
 import functools
 import socket
+import threading
 import weakref
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any, TypeVar
 
-__all__ = ["SessionsOnTheLoop", "in_worker", "sessions_on_the_loop"]
+__all__ = ["SessionsOnTheLoop", "in_worker", "sessions_on_the_loop", "start_workers"]
 
 #: What may wait on the network rather than on the processor: it keeps its thread.
 _WAITING = (socket.getaddrinfo, socket.getnameinfo)
 
-_WORKERS = ThreadPoolExecutor(max_workers=4, thread_name_prefix="dashboard-work")
+WORKERS = 4
+_WORKERS = ThreadPoolExecutor(max_workers=WORKERS, thread_name_prefix="dashboard-work")
 _SET: weakref.WeakSet = weakref.WeakSet()  # the loops given one
 T = TypeVar("T")
 
@@ -62,6 +65,22 @@ def sessions_on_the_loop(loop: Any) -> None:
     if loop is not None and loop not in _SET:
         loop.set_default_executor(SessionsOnTheLoop())
         _SET.add(loop)
+    start_workers()
+
+
+@functools.cache
+def start_workers() -> None:
+    """Start every worker now, before any session (once; again is harmless).
+
+    A pool starts its threads as work comes, so the second and third started during
+    the first large loads, and what a thread keeps for its life (its objects, locks and
+    frames) then sat among the load's short-lived objects: the allocator's arenas there
+    could not be given back once the load's objects were freed.
+    """
+    started = threading.Barrier(WORKERS + 1, timeout=30)
+    for _ in range(WORKERS):
+        _WORKERS.submit(started.wait)  # each waits for the others: one thread each
+    started.wait()
 
 
 async def in_worker(func: Callable[..., T], *args: Any) -> T:

@@ -8,7 +8,7 @@ import threading
 
 import pytest
 
-from dashboard.serving import in_worker, sessions_on_the_loop
+from dashboard.serving import WORKERS, in_worker, sessions_on_the_loop, start_workers
 
 
 async def test_a_callback_handed_to_a_thread_runs_on_the_loop_once_set():
@@ -31,3 +31,10 @@ async def test_slow_work_runs_on_a_worker_in_the_callers_context():
     where, what = await in_worker(lambda: (threading.get_ident(), seen.get()))
     assert where != threading.get_ident()
     assert what == "the session's"
+
+
+def test_every_worker_is_started_with_the_server_not_during_a_load():
+    start_workers()
+    start_workers()  # again: harmless
+    workers = [t for t in threading.enumerate() if t.name.startswith("dashboard-work")]
+    assert len(workers) == WORKERS

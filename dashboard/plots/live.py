@@ -25,6 +25,7 @@ import holoviews as hv
 import numpy as np
 import pandas as pd
 
+from dashboard.caches import emptied_with_memory
 from dashboard.plots.elements import (
     RASTERIZE_ABOVE,
     build_plot,
@@ -56,6 +57,21 @@ def _mode(frame: pd.DataFrame, spec: PlotSpec, population: int | None) -> str:
     if spec.kind == "scatter" and large and {spec.x, spec.y} <= set(frame.columns):
         return "image"
     return "empty" if frame.empty else "glyphs"
+
+
+@emptied_with_memory
+def _forget_option_lookups() -> None:
+    """Empty HoloViews' cache of the options it looked up for each kind of element.
+
+    It holds the options of the last plots drawn (what HoloViews does itself whenever
+    an option changes), and they pinned some 10 MB of memory after the sessions that
+    drew them ended. The cache is a private attribute: if a later HoloViews keeps it
+    elsewhere, nothing is emptied.
+    """
+    cache = getattr(hv.Store, "_lookup_cache", None)
+    if isinstance(cache, dict):
+        for backend in list(cache):
+            cache[backend] = {}
 
 
 class _PlotKeeper:

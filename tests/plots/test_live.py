@@ -17,6 +17,7 @@ from panel.io.state import set_curdoc
 from dashboard.plots.elements import RASTERIZE_ABOVE, build_plot
 from dashboard.plots.live import LivePlot
 from dashboard.plots.spec import PlotSpec
+from dashboard.state.memory import give_back_memory
 
 
 @pytest.fixture(scope="module")
@@ -231,3 +232,11 @@ def test_two_sessions_draw_log_count_images_of_their_own(large):
     spec = PlotSpec(x=CPUS, y=SCORE, logx=True, logy=True)
     first, second = served(LivePlot(large, spec)), served(LivePlot(large, spec))
     assert image_renderer(first) is not image_renderer(second)
+
+
+def test_the_options_holoviews_looked_up_for_ended_plots_go_with_the_servers_memory(large):
+    served(LivePlot(large, PlotSpec(kind="scatter", x="execution_datetime", y=SCORE)))
+    assert any(hv.Store._lookup_cache.values())  # the options of the plot just drawn
+
+    give_back_memory()
+    assert not any(hv.Store._lookup_cache.values())
