@@ -62,6 +62,10 @@ def test_panel_serve_uses_the_configured_api(page, sandbox_url, tmp_path, up):
             expect(
                 page.get_by_text(f"Connected to the performance service at {api}")
             ).to_be_visible(timeout=30_000)
+            # the tab is built when first opened, here by a process that has served no
+            # one yet: its heading is waited for as a visitor would (once, in CI under
+            # 3.12, the rows were not there 5 s after the header)
+            expect(page.get_by_text(re.compile(r"Latest uploads \("))).to_be_visible(timeout=30_000)
             expect(result_rows(page.locator(".latest-table")).first).to_be_visible()
             assert page.get_by_text("Demo identity").count() == 0, "none on a real service"
         else:
