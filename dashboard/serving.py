@@ -19,6 +19,7 @@ on the loop (Panel's ``nthreads`` only sizes the pool they go to).
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import contextvars
 import functools
 import socket
@@ -75,12 +76,18 @@ def start_workers() -> None:
     A pool starts its threads as work comes, so the second and third started during
     the first large loads, and what a thread keeps for its life (its objects, locks and
     frames) then sat among the load's short-lived objects: the allocator's arenas there
-    could not be given back once the load's objects were freed.
+    could not be given back once the load's objects were freed. Each of ``WORKERS``
+    tasks waits for the others, so the pool starts a thread for each; the caller (the
+    server's loop) does not wait for them.
     """
-    started = threading.Barrier(WORKERS + 1, timeout=30)
+    together = threading.Barrier(WORKERS, timeout=10)
     for _ in range(WORKERS):
-        _WORKERS.submit(started.wait)  # each waits for the others: one thread each
-    started.wait()
+        _WORKERS.submit(_wait_for_the_others, together)
+
+
+def _wait_for_the_others(together: threading.Barrier) -> None:
+    with contextlib.suppress(threading.BrokenBarrierError):  # a worker was busy: no matter
+        together.wait()
 
 
 async def in_worker(func: Callable[..., T], *args: Any) -> T:

@@ -37,6 +37,7 @@ def served(sandbox_url, caplog):
         shells.append(shell)
         return shell.template()
 
+    pn.extension("tabulator")  # as the command does before it serves (run alone, none had)
     port = free_port()
     caplog.set_level(logging.WARNING)
     server = pn.serve(
