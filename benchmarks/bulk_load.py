@@ -24,9 +24,8 @@ import tempfile
 import time
 
 import httpx
-from sandbox_process import start_sandbox
+from sandbox_process import as_the_server_runs, start_sandbox
 
-from dashboard.allocator import on_jemalloc, relaunch_with_jemalloc
 from dashboard.api import PerfClient
 from dashboard.api.columns import decode_results_page
 
@@ -93,8 +92,7 @@ async def measure(url: str, repeats: int, concurrency: int | None) -> dict[str, 
 
 
 def main() -> None:
-    relaunch_with_jemalloc()  # as the dashboard's command runs its server
-    print("allocator:", "jemalloc" if on_jemalloc() else "the interpreter's own")
+    as_the_server_runs()
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--size", type=int, default=10_000)
     parser.add_argument("--latency-ms", type=float, default=50.0)

@@ -27,9 +27,8 @@ import panel as pn
 from bokeh.document import Document
 from bokeh.protocol import Protocol
 from panel.io.state import set_curdoc
-from sandbox_process import add_api_option, rss_mb, sandbox_url
+from sandbox_process import add_api_option, as_the_server_runs, rss_mb, sandbox_url
 
-from dashboard.allocator import on_jemalloc, relaunch_with_jemalloc
 from dashboard.api import PerfClient
 from dashboard.state.explorer import ExplorerState
 from dashboard.views.explore.explorer import ResultsExplorer
@@ -85,8 +84,7 @@ async def measure(url: str, changes: int) -> tuple[list[float], list[float], lis
 
 
 def main() -> None:
-    relaunch_with_jemalloc()  # as the dashboard's command runs its server
-    print("allocator:", "jemalloc" if on_jemalloc() else "the interpreter's own")
+    as_the_server_runs()
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--size", type=int, default=100_000)
     parser.add_argument("--changes", type=int, default=50)

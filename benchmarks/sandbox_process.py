@@ -13,7 +13,15 @@ from collections.abc import Iterator
 
 import httpx
 
+from dashboard.allocator import on_jemalloc, relaunch_with_jemalloc
 from dashboard.cli import free_port
+
+
+def as_the_server_runs() -> None:
+    """Relaunch this benchmark on the allocator the dashboard's command runs its server
+    on (jemalloc where installed), and say which it is."""
+    relaunch_with_jemalloc()
+    print("allocator:", "jemalloc" if on_jemalloc() else "the interpreter's own")
 
 
 def rss_mb() -> float:

@@ -42,9 +42,8 @@ import httpx
 import panel as pn
 from bokeh.document import Document
 from panel.io.state import set_curdoc
-from sandbox_process import add_api_option, rss_mb, sandbox_url
+from sandbox_process import add_api_option, as_the_server_runs, rss_mb, sandbox_url
 
-from dashboard.allocator import on_jemalloc, relaunch_with_jemalloc
 from dashboard.api import PerfClient
 from dashboard.api.gc_pause import freeze_startup
 from dashboard.app import create_app
@@ -231,8 +230,7 @@ async def measure(url: str) -> dict[str, float]:
 
 
 def main() -> None:
-    relaunch_with_jemalloc()  # as the dashboard's command runs its server
-    print("allocator:", "jemalloc" if on_jemalloc() else "the interpreter's own")
+    as_the_server_runs()
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--size", type=int, default=100_000)
     add_api_option(parser)

@@ -21,6 +21,7 @@ from __future__ import annotations
 import ctypes
 import ctypes.util
 import functools
+import logging
 import os
 import sys
 from collections.abc import Mapping
@@ -32,6 +33,8 @@ __all__ = [
     "purge",
     "relaunch_with_jemalloc",
 ]
+
+log = logging.getLogger(__name__)
 
 ALLOCATOR_ENV = "DASHBOARD_ALLOCATOR"
 #: Freed pages go back after a second, or at once when the server asks (:func:`purge`).
@@ -70,7 +73,10 @@ def relaunch_with_jemalloc() -> None:
         return
     sys.stdout.flush()
     sys.stderr.flush()
-    os.execve(sys.executable, [sys.executable, *sys.orig_argv[1:]], env)
+    try:
+        os.execve(sys.executable, [sys.executable, *sys.orig_argv[1:]], env)
+    except OSError as error:  # the interpreter cannot be run again: go on as it is
+        log.warning("Staying on Python's own allocator: %s", error)
 
 
 def on_jemalloc() -> bool:

@@ -110,3 +110,11 @@ def test_memory_the_sessions_freed_goes_back_on_jemalloc_not_on_pythons_allocato
     on_python = left_behind(plain)
     assert on_python[0] == "False" and on_python[1] > 100
     assert left_behind(jemalloc_environment(plain)) == ("True", pytest.approx(0, abs=30))
+
+
+def test_an_interpreter_that_cannot_be_run_again_is_kept_and_the_log_says_so(monkeypatch, caplog):
+    monkeypatch.setattr(allocator, "jemalloc_environment", lambda env: {"PYTHONMALLOC": "malloc"})
+    monkeypatch.setattr(allocator.sys, "executable", "/nonexistent/python")
+    allocator.relaunch_with_jemalloc()  # returns: the process goes on as it was
+    assert "Staying on Python's own allocator" in caplog.text
+    assert "/nonexistent/python" in caplog.text

@@ -24,12 +24,12 @@ def give_back_memory() -> None:
     Python's own allocator keeps a 1 MB arena while any object in it lives: after a
     load, a few thousand objects made during it and kept (the standard library's cache
     of the last URLs parsed, our decoders for the load's paths) held some 190 MB of
-    arenas. Those caches are emptied here (the next load refills them in microseconds);
-    what still holds arenas after that (pandas' lists of references to dead views,
-    HoloViews' option trees, ...) is left, some 100 MB after 100,000 results and fourteen
-    sessions. The libraries' caches that sessions fill are emptied too
-    (:mod:`dashboard.caches`). The server's command runs on jemalloc where it can
-    (:mod:`dashboard.allocator`), which gives nearly all of it back.
+    arenas. Those caches are emptied here (the next load refills them in microseconds), and
+    so are the libraries' caches that sessions fill (:mod:`dashboard.caches`); what still
+    holds arenas after that (grown tables of long-lived dicts and lists, thread objects)
+    is left: some 60 MB after 100,000 results and fourteen sessions. The server's command
+    runs on jemalloc where it can (:mod:`dashboard.allocator`), which has no arenas to
+    pin: then some 25 MB are left.
     """
     urllib.parse.clear_cache()
     columns.clear_caches()

@@ -38,7 +38,7 @@ class _RowLabels(Mapping):
 
 
 class LargeTabulator(pn.widgets.Tabulator):
-    """A Tabulator for a frame of a million rows that sends only the page shown.
+    """A Tabulator whose rows may be a million (shown a page at a time).
 
     On every change of its rows, Panel's builds a dict from each row's position to its
     index label, for the few clicks that ask it one: at 100,000 rows that was an eighth
