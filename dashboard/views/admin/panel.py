@@ -28,6 +28,8 @@ from dashboard.views.admin.edit import CatalogEditor
 from dashboard.views.alerts import alert
 
 DATE = DateFormatter(format="%Y-%m-%d %H:%M", nan_format="")
+#: The confirmation's border, in its button's colour (Bootstrap's primary and danger).
+BORDERS = {"primary": "#0d6efd", "danger": "#b02a37"}
 
 
 def _table(frame: pd.DataFrame, **params) -> pn.widgets.Tabulator:
@@ -50,12 +52,16 @@ def _ticked(table: pn.widgets.Tabulator, items: list) -> list:
 
 
 class Confirmation(pn.viewable.Viewer):
-    """Says what an action will do, and runs it only once confirmed."""
+    """Says what an action will do, and runs it only once confirmed.
+
+    The confirming button names the action ("Approve site X", "Reject and delete …"),
+    and is red only for one that deletes: the service deletes what is rejected.
+    """
 
     def __init__(self, **params) -> None:
         super().__init__(**params)
         self._text = pn.pane.HTML("", sizing_mode="stretch_width")
-        self.confirm = pn.widgets.Button(label="Confirm", color="danger")
+        self.confirm = pn.widgets.Button(label="Confirm", color="primary")
         self.cancel = pn.widgets.Button(label="Cancel")
         self.confirm.on_click(self._confirmed)
         self.cancel.on_click(lambda _event: self._close())
@@ -65,7 +71,7 @@ class Confirmation(pn.viewable.Viewer):
             pn.Row(self.confirm, self.cancel),
             visible=False,
             sizing_mode="stretch_width",
-            styles={"border": "2px solid #b02a37", "border-radius": "6px", "padding": "4px"},
+            css_classes=["admin-confirmation"],
         )
 
     def __panel__(self):
@@ -76,9 +82,25 @@ class Confirmation(pn.viewable.Viewer):
         """The question shown (HTML), empty when nothing is asked."""
         return self._text.object if self._layout.visible else ""
 
-    def ask(self, question_html: str, action: Callable[[], Awaitable[None]]) -> None:
+    def ask(
+        self,
+        question_html: str,
+        action: Callable[[], Awaitable[None]],
+        *,
+        confirm: str,
+        deletes: bool,
+    ) -> None:
+        """Show ``question_html`` and a button labelled ``confirm`` that runs ``action``:
+        red if the action deletes something, the primary colour otherwise."""
+        colour = "danger" if deletes else "primary"
         self._text.object = question_html
         self._action = action
+        self.confirm.param.update(label=confirm, color=colour)
+        self._layout.styles = {
+            "border": f"2px solid {BORDERS[colour]}",
+            "border-radius": "6px",
+            "padding": "4px",
+        }
         self._layout.visible = True
 
     def _close(self) -> None:
@@ -286,33 +308,44 @@ class AdminPanel(pn.viewable.Viewer):
         if not items:
             self.queue.message = "Tick one or more submissions first."
             return
+        named = items[0].label if len(items) == 1 else plural(len(items), "submission")
         if approve:
-            what = f"Approve {plural(len(items), 'submission')}"
+            what = f"Approve {named}"
             then = "They become public: listed for everyone and usable for uploads."
         else:
-            what = f"Reject {plural(len(items), 'submission')}"
+            what = f"Reject and delete {named}"
             then = "The service deletes them; this cannot be undone."
         question = _listing(f"{what}?", [s.label for s in items]) + f"<p>{escape(then)}</p>"
-        self.confirmation.ask(question, lambda: self.queue.review(items, approve=approve))
+        self.confirmation.ask(
+            question,
+            lambda: self.queue.review(items, approve=approve),
+            confirm=what,
+            deletes=not approve,
+        )
 
     def ask_decide(self, cases: list[ClaimCase], *, uphold: bool) -> None:
         """Ask to confirm approving or rejecting claims, saying what happens to the results."""
         if not cases:
             self.queue.message = "Tick one or more claims first."
             return
-        count = plural(len(cases), "claim")
+        named = cases[0].label if len(cases) == 1 else plural(len(cases), "claim")
         if uphold:
-            what = f"Approve {count}"
+            what = f"Approve {named}"
             then = "The claimed results stay hidden from every list and search."
         else:
-            what = f"Reject {count}"
+            what = f"Reject and delete {named}"
             then = (
-                "The claims are dropped. The service is meant to show their results again, "
+                "The claims are deleted. The service is meant to show their results again, "
                 "but EOSC Performance 1.2.3 keeps them hidden: what it did is checked and "
                 "said afterwards."
             )
         question = _listing(f"{what}?", [c.label for c in cases]) + f"<p>{escape(then)}</p>"
-        self.confirmation.ask(question, lambda: self.queue.decide(cases, uphold=uphold))
+        self.confirmation.ask(
+            question,
+            lambda: self.queue.decide(cases, uphold=uphold),
+            confirm=what,
+            deletes=not uphold,
+        )
 
     async def _reload(self, _event=None) -> None:
         self.queue.message = ""
