@@ -53,6 +53,7 @@ from dashboard.schema.reading import (
 )
 
 __all__ = [
+    "FORMAT_EXAMPLES",
     "MAX_FILE_BYTES",
     "MAX_PROBLEMS",
     "MAX_RESULT_DEPTH",
@@ -70,7 +71,8 @@ __all__ = [
 
 #: More problems than this are not read by anyone; the rest are not even looked for.
 MAX_PROBLEMS = 50
-_FORMAT_EXAMPLES = {
+#: A value of each common format, to show what one looks like (and to make examples).
+FORMAT_EXAMPLES = {
     "date-time": "2024-05-01T12:00:00Z",
     "date": "2024-05-01",
     "time": "12:00:00Z",
@@ -134,7 +136,7 @@ def _in_words(error: jsonschema.ValidationError) -> tuple[list, str, str]:
         described = field.get("description", "") if isinstance(field, Mapping) else ""
         return [*path, missing], "is required but missing", shorter(str(described or ""), 300)
     value = _short(error.instance)
-    example = _FORMAT_EXAMPLES.get(str(error.validator_value))
+    example = FORMAT_EXAMPLES.get(str(error.validator_value))
     messages = {
         "type": lambda: f"{value} is not of type {_short(error.validator_value)}",
         "enum": lambda: f"{value} is not one of {_short(error.validator_value)}",

@@ -20,6 +20,8 @@ from dashboard.schema.checks import Problem, check_result, read_result, read_sch
 from dashboard.schema.flatten import flatten_schema
 from dashboard.state.base import ClientState
 
+#: The forms a message can be about: the four submission forms, and the user's own results.
+FORMS = ("benchmark", "site", "flavor", "tag", "mine")
 #: How a claim of one's own stands, by the status the service lists it under.
 REPORT_STATUSES = {"on_review": "awaiting review", "approved": "upheld by an administrator"}
 
@@ -52,6 +54,15 @@ class SubmitState(ClientState):
     """
 
     message = param.String(default="", doc="What the last submission did, or why it did not.")
+    message_for = param.Selector(
+        default="",
+        objects=["", *FORMS],
+        doc="The form the message is about (each form shows its own, and only while open).",
+    )
+    changes = param.Integer(
+        default=0,
+        doc="How often items were made here or their review moved on: lists follow it.",
+    )
     problems = param.List(default=[], item_type=Problem, doc="What is wrong with the form.")
     tried = param.String(default="", doc="What trying the schema on a sample result showed.")
     my_results = param.List(default=[], doc="The signed-in user's uploads.")
@@ -70,6 +81,25 @@ class SubmitState(ClientState):
         self._work.cancel()
         self.param.update({name: self.param[name].default for name in self.param if name != "name"})
 
+    def say(self, form: str, text: str) -> None:
+        """Tell the user, in the form ``form``, what happened there."""
+        self.param.update(message=text, message_for=form)
+
+    def moved_on(self) -> None:
+        """The user went to another tab: what the forms said is no longer about anything."""
+        self.param.update(message="", message_for="", problems=[], tried="")
+
+    def pending(self, kind: str, site_id: str | None = None) -> list[str]:
+        """Ids of the ``kind`` items this user submitted here that still await review
+        (flavors: of the site ``site_id``, if given)."""
+        return [
+            item.id
+            for item in self.submitted
+            if item.kind == kind
+            and item.standing == "awaiting review"
+            and (site_id is None or item.site_id == site_id)
+        ]
+
     @staticmethod
     def read_schema(text: str) -> tuple[dict | None, list[Problem]]:
         """A benchmark's schema from its text: JSON, an object, valid for its meta-schema,
@@ -80,7 +110,7 @@ class SubmitState(ClientState):
         """Check the schema on a sample result: its problems, and the suggested columns."""
         schema, problems = self.read_schema(schema_text)
         if schema is None or problems:
-            self.param.update(problems=problems, tried="")
+            self.param.update(problems=problems, tried="", message="", message_for="benchmark")
             return False
         read = read_result("sample result", sample)
         found = (
@@ -90,7 +120,10 @@ class SubmitState(ClientState):
         columns = ", ".join(suggested) or "none (mark fields with suggestToUser: true)"
         verdict = "passes the schema" if not found else f"fails the schema ({len(found)} problems)"
         self.param.update(
-            problems=found, tried=f"The sample {verdict}. Suggested columns: {columns}."
+            problems=found,
+            tried=f"The sample {verdict}. Suggested columns: {columns}.",
+            message="",
+            message_for="benchmark",
         )
         return not found
 
@@ -108,7 +141,7 @@ class SubmitState(ClientState):
             problems.append(Problem("documentation URL", "must start with https:// or http://"))
         self.problems = problems = problems + schema_problems
         if problems or schema is None:
-            self.message = "Not submitted: see the problems listed."
+            self.say("benchmark", "Not submitted: see the problems listed.")
             return False
         created = await self._create(
             "benchmark",
@@ -134,7 +167,7 @@ class SubmitState(ClientState):
     async def submit_flavor(self, site_id: str, name: str, description: str = "") -> Flavor | None:
         """Submit a flavor of a site (it awaits review); the flavor, or None."""
         if not site_id:
-            self.message = "Choose the site the new flavor belongs to first."
+            self.say("flavor", "Choose the site the new flavor belongs to first.")
             return None
         return await self._create(
             "flavor",
@@ -153,24 +186,25 @@ class SubmitState(ClientState):
         """Run one creation call (``create``) and say what happened to the ``kind``
         (``site_id``: a flavor's site); the item created, or None."""
         if not name.strip():
-            self.message = f"Give the new {kind} a name first."
+            self.say(kind, f"Give the new {kind} a name first.")
             return None
         try:
             item = await create()
         except Conflict:
-            self.message = f"Not submitted: {name or 'that ' + kind} exists already."
+            self.say(kind, f"Not submitted: {name or 'that ' + kind} exists already.")
             return None
         except ValidationFailed as error:
-            self.message = f"The service refused the {kind}: {error}"
+            self.say(kind, f"The service refused the {kind}: {error}")
             return None
         except APIError as error:
-            self.message = f"The {kind} was not submitted ({error}); the form is kept, try again."
+            self.say(kind, f"The {kind} was not submitted ({error}); the form is kept, try again.")
             return None
         review = "it is ready to use" if kind == "tag" else "it awaits an administrator's review"
-        self.message = f"The {kind} {item.name} was submitted: {review}."
+        self.say(kind, f"The {kind} {item.name} was submitted: {review}.")
         if kind != "tag":
             self.remember(kind, item, site_id)
         await self.load_pending()
+        self.changes += 1
         return item
 
     def remember(self, kind: str, item, site_id: str = "") -> None:
@@ -188,7 +222,7 @@ class SubmitState(ClientState):
                 *(self.client.users.my_claims(status=status) for status in REPORT_STATUSES)
             )
         except APIError as error:
-            self.message = f"Could not load your results and reports: {error}"
+            self.say("mine", f"Could not load your results and reports: {error}")
             return
         reports = [
             Report(claim, standing)
@@ -204,12 +238,16 @@ class SubmitState(ClientState):
         try:
             standings = await asyncio.gather(*(self._standing(s) for s in self.submitted))
         except APIError as error:  # said after what the last submission did
-            self.message = f"{self.message} Could not read where their review stands: {error}"
+            said = f"{self.message} Could not read where their review stands: {error}"
+            self.message = said.strip()
             return
+        before = self.submitted
         self.submitted = [
             replace(item, standing=standing)
-            for item, standing in zip(self.submitted, standings, strict=True)
+            for item, standing in zip(before, standings, strict=True)
         ]
+        if self.submitted != before:  # approved or rejected since: the lists change too
+            self.changes += 1
 
     async def _standing(self, item: Submitted) -> str:
         """Pending, approved (listed), or rejected (gone): read from the lists."""
@@ -245,15 +283,16 @@ class SubmitState(ClientState):
             decided = (await self.client.results.claims(result_id)).items
             self.reports_on = [*pending, *decided]
         except APIError as error:
-            self.param.update(reports_on=[], message=f"Could not load its reports: {error}")
+            self.reports_on = []
+            self.say("mine", f"Could not load its reports: {error}")
 
     async def retag(self, result_id: str, tag_ids: list[str]) -> bool:
         """Change the tags of one of the user's results."""
         try:
             await self.client.results.update_tags(result_id, tag_ids)
         except APIError as error:
-            self.message = f"The tags were not changed: {error}"
+            self.say("mine", f"The tags were not changed: {error}")
             return False
-        self.message = "Tags changed."
+        self.say("mine", "Tags changed.")
         await self.load_mine()
         return True

@@ -13,7 +13,7 @@ it is not there, so it is stored once whatever the user clicks.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urlencode
@@ -24,56 +24,22 @@ import param
 from dashboard.api import APIError, Result, TransportError
 from dashboard.results.table import preview_frame
 from dashboard.schema.checks import (
-    Problem,
     ReadFile,
     check_execution_datetime,
     check_result,
     read_pasted,
     read_result,
 )
+from dashboard.schema.example import example_text
 from dashboard.schema.fields import field_labels, fields_from_data, merge_fields
 from dashboard.schema.flatten import flatten_schema
-from dashboard.schema.jsonpath import value_at
 from dashboard.state.base import ClientState
 from dashboard.state.submit import SubmitState
+from dashboard.state.upload_files import Upload, prefilled_time
 
 PASTED = "pasted JSON"
 
-
-@dataclass(frozen=True)
-class Upload:
-    """One file of the form: its JSON, what is wrong with it, and what sending it did."""
-
-    name: str
-    document: dict[str, Any] | None
-    problems: tuple[Problem, ...] = ()
-    outcome: str = ""
-    result_id: str = ""
-    #: An answer to sending it was lost: the service may have stored it (look before resending).
-    maybe_stored: bool = False
-
-    @property
-    def ready(self) -> bool:
-        """Valid and not sent yet."""
-        return self.document is not None and not self.problems and not self.result_id
-
-
-def _prefilled_time(document: dict[str, Any] | None, schema: Any) -> datetime | None:
-    """The first date-time the schema names that the result holds, timezone-aware."""
-    if document is None:
-        return None
-    for field in flatten_schema(schema):
-        if field.kind != "datetime":
-            continue
-        value = value_at(document, field.path)
-        if not isinstance(value, str):
-            continue
-        try:
-            moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
-        except ValueError:
-            continue
-        return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
-    return None
+__all__ = ["PASTED", "Upload", "UploadState"]
 
 
 class UploadState(ClientState):
@@ -91,7 +57,15 @@ class UploadState(ClientState):
     uploads = param.List(default=[], item_type=Upload, doc="The files, in the order added.")
     message = param.String(default="", doc="What the last action did or why it could not.")
     sending = param.Boolean(default=False, doc="Whether results are being sent.")
-    awaiting_review = param.List(default=[], doc="Ids of sites and flavors made here.")
+    awaiting_review = param.List(
+        default=[],
+        doc="Ids of the sites and flavors offered that this user submitted here, "
+        "still awaiting review.",
+    )
+    expected = param.List(default=[], doc="The fields the chosen benchmark's schema describes.")
+    example = param.String(
+        default="", doc="A result file (JSON text) the chosen benchmark's schema accepts."
+    )
     explorer_link = param.String(
         default="", doc="A link (query string) opening the explorer on what was just uploaded."
     )
@@ -101,19 +75,49 @@ class UploadState(ClientState):
 
     _prefilled: datetime | None = None
 
+    def __init__(self, **params) -> None:
+        super().__init__(**params)
+        if self.submitter is not None:  # what is submitted or reviewed is offered at once
+            self.submitter.param.watch(self._submitted, "changes")
+
+    async def _submitted(self, _event) -> None:
+        await self.start()
+
     async def start(self) -> None:
-        """Load what the form offers to choose from."""
+        """Load what the form offers to choose from (again: what it offered may have
+        changed, by a submission or a review); what the user chose stays."""
         await self._work.run(self._start())
 
     async def _start(self) -> None:
+        mine = self.submitter.pending("site") if self.submitter is not None else []
         try:
             benchmarks = await self.client.benchmarks.all()
             sites = await self.client.sites.all()
+            if mine:  # one's own new sites can be chosen (and given flavors) before review
+                pending = await self.client.sites.all(status="on_review")
+                sites += [site for site in pending if site.id in mine]
             tags = await self.client.tags.all()
         except APIError as error:
             self.message = f"Could not load the benchmarks, sites and tags: {error}"
             return
         self.param.update(benchmarks=benchmarks, sites=sites, tags=tags)
+        if self.site_id:
+            await self._fetch_flavors()
+        self._own_pending()
+
+    def _own_pending(self) -> None:
+        submitter = self.submitter
+        ids = [*submitter.pending("site"), *submitter.pending("flavor")] if submitter else []
+        self.awaiting_review = ids
+
+    @param.depends("benchmark_id", "benchmarks", watch=True, on_init=True)
+    def _describe(self) -> None:
+        """What the chosen benchmark's results hold, and an example file of one."""
+        schema = self.schema
+        self.param.update(
+            expected=flatten_schema(schema) if schema is not None else [],
+            example=example_text(schema) if schema is not None else "",
+        )
 
     def reset(self) -> None:
         """An empty form (another person is signed in)."""
@@ -129,6 +133,7 @@ class UploadState(ClientState):
             message="",
             explorer_link="",
             sending=False,
+            awaiting_review=[],
         )
 
     # -- files ----------------------------------------------------------------------
@@ -184,7 +189,7 @@ class UploadState(ClientState):
         if self.execution_datetime is not None and self.execution_datetime != self._prefilled:
             return
         first = next((u.document for u in self.uploads if u.document is not None), None)
-        moment = _prefilled_time(first, self.schema) if self.schema is not None else None
+        moment = prefilled_time(first, self.schema) if self.schema is not None else None
         self._prefilled = moment or datetime.now(UTC).replace(microsecond=0)
         self.execution_datetime = self._prefilled
 
@@ -193,13 +198,25 @@ class UploadState(ClientState):
     @param.depends("site_id", watch=True)
     async def _load_flavors(self) -> None:
         self.flavor_id = ""
-        if not self.site_id:
+        await self._fetch_flavors()
+
+    async def _fetch_flavors(self) -> None:
+        """The chosen site's flavors: approved ones, and this user's own awaiting review."""
+        site_id = self.site_id
+        if not site_id:
             self.flavors = []
             return
+        mine = self.submitter.pending("flavor", site_id) if self.submitter is not None else []
         try:
-            self.flavors = await self.client.flavors.all(self.site_id)
+            flavors = await self.client.flavors.all(site_id)
+            if mine:
+                pending = await self.client.flavors.all(site_id, status="on_review")
+                flavors += [flavor for flavor in pending if flavor.id in mine]
         except APIError as error:
             self.param.update(flavors=[], message=f"Could not load the site's flavors: {error}")
+            return
+        if site_id == self.site_id:  # not another site's, chosen meanwhile
+            self.flavors = flavors
 
     async def new_site(self, name: str, address: str, description: str = "") -> bool:
         """Submit a site (it awaits review) and choose it."""
@@ -296,6 +313,8 @@ class UploadState(ClientState):
         finally:
             self.sending = False
         sent = sum(bool(u.result_id) for u in self.uploads)
+        if sent and self.submitter is not None:  # "My results" shows them
+            await self.submitter.load_mine()
         if sent:  # exactly the results uploaded, not everything of that site and flavor
             self.explorer_link = "?" + urlencode(
                 {

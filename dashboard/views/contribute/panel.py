@@ -9,6 +9,9 @@ from dashboard.views.base import SessionView
 from dashboard.views.contribute.submit import MinePanel, SubmitPanel
 from dashboard.views.contribute.upload import UploadPanel
 
+#: The place of "My results and reports" among the tab's own tabs.
+MINE = 2
+
 
 class ContributePanel(SessionView):
     """The contributor's tab: sign in, register, then upload."""
@@ -29,11 +32,13 @@ class ContributePanel(SessionView):
             dynamic=True,
             sizing_mode="stretch_width",
         )
+        tabs.param.watch(self._moved_on, "active")
         self._tabs = pn.Column(tabs, sizing_mode="stretch_width")
         self._layout = pn.Column(hint, self._tabs, sizing_mode="stretch_width")
         session.param.watch(self._show, ["signed_in", "registered"])
         self._show()
-        session.param.watch(self._registered, "registered")
+        # each check of who is signed in (another identity, registering): their own data
+        session.param.watch(self._checked, "checks")
         # What one identity put in the form is not another's (demo identities switch).
         session.param.watch(self._forget, "identity")
 
@@ -51,9 +56,19 @@ class ContributePanel(SessionView):
         self.upload.reset()
         self.submit.reset()
 
-    async def _registered(self, event) -> None:
-        if event.new:
+    async def _checked(self, _event) -> None:
+        if self.state.registered:
             await self.load()
+
+    async def _moved_on(self, event) -> None:
+        """Another of the tabs: what the last one said goes; what this one lists is fresh."""
+        self.upload.message = ""
+        self.submit.moved_on()
+        if event.new == MINE:
+            await self.submit.load_mine()
+        else:  # sites, flavors and tags may have been approved or added since
+            await self.submit.load_pending()
+            await self.upload.start()
 
     async def load(self) -> None:
         """Load what a registered contributor's forms and lists need."""

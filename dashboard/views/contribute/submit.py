@@ -8,9 +8,8 @@ import panel as pn
 from bokeh.models.widgets.tables import DateFormatter
 
 from dashboard.results.table import TABLE_TITLES
-from dashboard.views.alerts import alert
 from dashboard.views.base import html_label
-from dashboard.views.contribute.new_items import NewItems
+from dashboard.views.contribute.new_items import NewItemForm, form_message
 from dashboard.views.contribute.upload import named
 
 
@@ -23,36 +22,69 @@ def problems_html(problems) -> str:
 
 
 class SubmitPanel(pn.viewable.Viewer):
-    """Submit a benchmark (its schema checked first), a site, a flavor or a tag."""
+    """Submit a benchmark (its schema checked first), a site, a flavor or a tag: one
+    titled form each, each saying what became of what was sent from it."""
 
     def __init__(self, state, upload, **params) -> None:
         super().__init__(**params)
-        self.state = state
-        site = pn.widgets.Select(label="Site (flavors)")
-        upload.param.watch(lambda _event: setattr(site, "options", named(upload.sites)), "sites")
-        items = NewItems(
-            [
-                ("Submit the site", lambda n, a, d: state.submit_site(n, a, d)),
-                ("Submit the flavor", lambda n, _a, d: state.submit_flavor(site.value, n, d)),
-                ("Submit the tag", lambda n, _a, d: state.submit_tag(n, d)),
-            ],
-            site,
-        )
-        others = pn.Card(
-            pn.pane.Markdown(
-                "Sites and flavors await an administrator's review; tags are ready at once."
-            ),
-            items,
-            title="A site, a flavor or a tag",
-            sizing_mode="stretch_width",
-        )
+        self.state, self.upload = state, upload
+        self._site = pn.widgets.Select(label="Site of the flavor", options={})
+        self._site_note = pn.pane.HTML("", sizing_mode="stretch_width")
+        upload.param.watch(self._list_sites, ["sites", "awaiting_review"])
+        self._site.param.watch(self._note_site, "value")
+        self._list_sites()
         self._layout = pn.Column(
             pn.pane.HTML(state.param.submitted.rx.pipe(submitted_html)),
             self._benchmark_form(),
-            others,
-            pn.pane.HTML(state.param.problems.rx.pipe(problems_html)),
-            alert(state.param.message, "info"),
+            NewItemForm(
+                "Submit a site",
+                "Submit the site",
+                lambda n, a, d: state.submit_site(n, a, d),
+                pn.pane.HTML(
+                    "<p>A site awaits an administrator's review. You can give it "
+                    "flavors and upload results on it at once.</p>"
+                ),
+                address=True,
+                below=(form_message(state, "site"),),
+            ),
+            NewItemForm(
+                "Submit a flavor of a site",
+                "Submit the flavor",
+                lambda n, _a, d: state.submit_flavor(self._site.value, n, d),
+                self._site,
+                self._site_note,
+                below=(form_message(state, "flavor"),),
+            ),
+            NewItemForm(
+                "Create a tag",
+                "Create the tag",
+                lambda n, _a, d: state.submit_tag(n, d),
+                pn.pane.HTML("<p>Tags are ready to use at once.</p>"),
+                below=(form_message(state, "tag"),),
+            ),
             sizing_mode="stretch_width",
+        )
+
+    def _list_sites(self, *_events) -> None:
+        upload = self.upload
+        chosen = self._site.value
+        self._site.options = {
+            "Choose a site": "",
+            **named(upload.sites, upload.awaiting_review),
+        }
+        if chosen in self._site.options.values():
+            self._site.value = chosen
+        self._note_site()
+
+    def _note_site(self, *_events) -> None:
+        site = next((s for s in self.upload.sites if s.id == self._site.value), None)
+        pending = site is not None and site.id in self.upload.awaiting_review
+        self._site_note.object = (
+            f"<p>Your site <b>{escape(site.name)}</b> awaits review: its flavors are "
+            "reviewed with it.</p>"
+            if pending
+            else "<p>The sites listed are the approved ones and those you submitted in "
+            "this visit.</p>"
         )
 
     def _benchmark_form(self) -> pn.Card:
@@ -70,7 +102,7 @@ class SubmitPanel(pn.viewable.Viewer):
             lambda _event: (
                 state.try_schema(schema.value, sample.value or b"")
                 if sample.value
-                else state.param.update(message="Choose a sample result file first.")
+                else state.say("benchmark", "Choose a sample result file first.")
             )
         )
         send = pn.widgets.Button(label="Submit the benchmark", color="primary")
@@ -82,14 +114,16 @@ class SubmitPanel(pn.viewable.Viewer):
 
         send.on_click(submit)
         return pn.Card(
-            pn.Row(image, tag, url),
+            pn.FlexBox(image, tag, url),
             description,
             schema,
-            pn.Row(pn.pane.Markdown("Sample result:"), sample, try_it),
+            pn.FlexBox(pn.pane.HTML("Sample result:"), sample, try_it),
             # names the schema's fields, which its author chose: text, not Markdown
             pn.pane.HTML(state.param.tried.rx.pipe(escape)),
+            pn.pane.HTML(state.param.problems.rx.pipe(problems_html)),
             send,
-            title="A benchmark",
+            form_message(state, "benchmark"),
+            title="Submit a benchmark",
             sizing_mode="stretch_width",
         )
 
@@ -146,9 +180,9 @@ class MinePanel(pn.viewable.Viewer):
         self._chosen.param.watch(self._show_tags, "value")
         self._chosen.param.watch(self._load_reports, "value")
         self._layout = pn.Column(
-            pn.Row(self._chosen, self._tags, save),
+            pn.FlexBox(self._chosen, self._tags, save),
             self._reports,
-            alert(submit.param.message, "info"),
+            form_message(submit, "mine"),
             refresh,
             pn.widgets.Tabulator(
                 submit.param.my_table,

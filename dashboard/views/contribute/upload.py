@@ -2,14 +2,59 @@
 
 from __future__ import annotations
 
+import json
+import re
 from datetime import UTC
 from html import escape
+from io import BytesIO
 
 import panel as pn
 
 from dashboard.views.alerts import alert
 from dashboard.views.base import choice, html_label, offer
-from dashboard.views.contribute.new_items import NewItems
+from dashboard.views.contribute.new_items import NewItemForm
+
+#: The fields' table scrolls sideways in a narrow window rather than widen the page.
+EXPECTED_CSS = """
+.expected { overflow-x: auto; max-width: 100%; }
+.expected table { border-collapse: collapse; }
+.expected th { text-align: left; }
+.expected th, .expected td { padding: 2px 12px 2px 0; vertical-align: top; }
+"""
+_KINDS = {"datetime": "date-time text", "any": "any value"}
+
+
+def expected_html(fields) -> str:
+    """What a result of the chosen benchmark holds: each field's path, whether it is
+    required, its type and unit, and its schema's description; all escaped."""
+    if not fields:
+        return (
+            "<p><b>What to upload:</b> this benchmark accepts any JSON object as a result "
+            "(its schema names no fields).</p>"
+        )
+    rows = []
+    for field in fields:
+        kind = _KINDS.get(field.kind, field.kind)
+        if field.enum is not None:
+            kind += ": " + " or ".join(json.dumps(value) for value in field.enum[:6])
+        rows.append(
+            f"<tr><td><code>{escape(field.path)}</code></td>"
+            f"<td>{'required' if field.required else 'optional'}</td>"
+            f"<td>{escape(kind)}</td><td>{escape(field.unit or '')}</td>"
+            f"<td>{escape(field.description)}</td></tr>"
+        )
+    return (
+        "<p><b>What to upload:</b> one JSON file per run, an object with these fields "
+        "(a dot means a field inside another).</p><div class='expected'><table><thead><tr>"
+        "<th>Field</th><th>Needed</th><th>Type</th><th>Unit</th><th>Description</th></tr>"
+        f"</thead><tbody>{''.join(rows)}</tbody></table></div>"
+    )
+
+
+def example_name(benchmark) -> str:
+    """A file name for the example result of ``benchmark`` (its name may hold anything)."""
+    stem = re.sub(r"[^A-Za-z0-9._-]+", "-", benchmark.name if benchmark else "").strip("-.")
+    return f"{stem[:60] or 'result'}-example.json"
 
 
 def uploads_html(uploads) -> str:
@@ -67,9 +112,10 @@ class UploadPanel(pn.viewable.Viewer):
             ["uploads", "benchmark_id", "site_id", "flavor_id", "tag_ids", "execution_datetime"],
         )
         self._layout = pn.Column(
-            pn.Row(self._benchmark, self._site, self._flavor),
-            pn.Row(self._tags, self._when),
-            self._new_items(),
+            pn.FlexBox(self._benchmark, self._site, self._flavor),
+            self._guide(),
+            pn.FlexBox(self._tags, self._when),
+            *self._new_items(),
             self._files,
             pasted,
             check,
@@ -127,24 +173,59 @@ class UploadPanel(pn.viewable.Viewer):
             else ""
         )
 
-    def _new_items(self) -> pn.Card:
-        """Inline creation of a site, a flavor of the chosen site, or a tag."""
+    def _guide(self) -> pn.Column:
+        """The chosen benchmark's fields, and an example file of one of its results."""
         state = self.state
-        items = NewItems(
-            [
-                ("New site", lambda n, a, d: state.new_site(n, a, d)),
-                ("New flavor of the site", lambda n, _a, d: state.new_flavor(n, d)),
-                ("New tag", lambda n, _a, d: state.new_tag(n, d)),
-            ]
+        download = pn.widgets.FileDownload(
+            callback=lambda: BytesIO(state.example.encode()),
+            filename="result-example.json",
+            label="Download an example result file",
+            button_type="light",
+            visible=state.param.example.rx.bool(),
         )
-        return pn.Card(
-            pn.pane.Markdown(
-                "New sites and flavors await an administrator's review; tags are ready at once."
+
+        def name_it(*_events) -> None:
+            chosen = next((b for b in state.benchmarks if b.id == state.benchmark_id), None)
+            download.filename = example_name(chosen)
+
+        state.param.watch(name_it, ["benchmark_id", "benchmarks"])
+        return pn.Column(
+            pn.pane.HTML(
+                state.param.expected.rx.pipe(expected_html),
+                stylesheets=[EXPECTED_CSS],
+                sizing_mode="stretch_width",
             ),
-            items,
-            title="Not listed? Add a site, a flavor or a tag",
-            collapsed=True,
+            download,
+            visible=state.param.benchmark_id.rx.bool(),
             sizing_mode="stretch_width",
+        )
+
+    def _new_items(self) -> tuple[NewItemForm, ...]:
+        """Inline creation of a site, a flavor of the chosen site, or a tag: one form each."""
+        state = self.state
+        review = "<p>It awaits an administrator's review; you can use it at once.</p>"
+        return (
+            NewItemForm(
+                "Site not listed? Submit it",
+                "Submit the site",
+                lambda n, a, d: state.new_site(n, a, d),
+                pn.pane.HTML(review),
+                address=True,
+                collapsed=True,
+            ),
+            NewItemForm(
+                "Flavor not listed? Submit a flavor of the chosen site",
+                "Submit the flavor",
+                lambda n, _a, d: state.new_flavor(n, d),
+                pn.pane.HTML(review),
+                collapsed=True,
+            ),
+            NewItemForm(
+                "Tag not listed? Create it",
+                "Create the tag",
+                lambda n, _a, d: state.new_tag(n, d),
+                collapsed=True,
+            ),
         )
 
     def __panel__(self):
