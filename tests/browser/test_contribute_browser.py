@@ -57,9 +57,9 @@ def test_register_upload_with_a_new_tag_find_it_and_report_another_result(
     select(page, "Site", sample["site"]["name"])
     expect(widget(page, "Flavor").get_by_role("option")).not_to_have_count(1)
     select(page, "Flavor", sample["flavor"]["name"])
-    page.get_by_text("Not listed? Add a site, a flavor or a tag").click()
+    page.get_by_text("Tag not listed? Create it").click()
     widget(page, "Name").fill("bob-browser-run")
-    page.get_by_role("button", name="New tag").click()
+    page.get_by_role("button", name="Create the tag").click()
     expect(page.get_by_text("Tag bob-browser-run created and chosen.")).to_be_visible(
         timeout=10_000
     )
