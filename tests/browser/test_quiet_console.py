@@ -1,0 +1,39 @@
+"""The browser's console in headless Chromium: what a developer opening it sees is worth
+reading. The explorer's filters are multi-choices, which logged Choices.js's allowHTML
+deprecation on every render (about a hundred a page, see :mod:`dashboard.views.choices`).
+"""
+
+from __future__ import annotations
+
+from helpers import LOADED
+from playwright.sync_api import expect
+
+C_RAY = "thechristophe/openbench-c-ray:1.1"
+#: Messages the page logs that no code of the dashboard causes.
+NOT_OURS = {
+    # Chromium's software GL (the plots' WebGL under --disable-gpu)
+    "GL Driver Message",
+    # Panel's Tabulator view sets a remote page count before Tabulator has built the
+    # table (its setMaxPage is called on the model's change, unguarded)
+    "Table Not Initialized - Calling the setMaxPage function",
+}
+
+
+def test_exploring_a_benchmark_logs_no_warning_of_ours(page, dashboard_url):
+    page.goto(dashboard_url)
+    explore = page.locator(".benchmark-menu").get_by_role("button", name=f"Explore {C_RAY}")
+    explore.click(timeout=60_000)
+    expect(page.get_by_text(LOADED)).to_be_visible(timeout=60_000)
+    choices = page.locator(".choices")  # a multi-choice as Choices.js draws it
+    expect(choices.first).to_be_visible(timeout=15_000)
+    assert choices.count() >= 2, "the filters' multi-choices are drawn"
+    page.wait_for_timeout(1_500)  # the filters' options follow the count: drawn again
+
+    assert [message for message in page.console if "allowHTML" in message] == []
+    ours = [
+        message
+        for message in page.console
+        if message.startswith(("warning:", "error:"))
+        and not any(theirs in message for theirs in NOT_OURS)
+    ]
+    assert ours == []
