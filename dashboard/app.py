@@ -76,7 +76,7 @@ def create_app(
         on_sandbox = signin.demo  # demo identities only when nothing else signs in
     state = session_state(target.url, tokens, sandbox=on_sandbox)
     client = state.client
-    explorer = ResultsExplorer(ExplorerState(client=client), session=state)
+    explorer = ResultsExplorer(ExplorerState(client=client, sandbox=on_sandbox), session=state)
     submit = SubmitState(client=client)
     upload = UploadState(client=client, submitter=submit)
     shell = AppShell(
@@ -109,6 +109,7 @@ def create_app(
         # (``panel serve`` runs no code of ours before its first session)
         sessions_on_the_loop(served.server_context.application_context.io_loop)
     explorer.share_in_url()
+    shell.identity.keep_in_url()
     pn.state.onload(state.refresh)
     pn.state.onload(explorer.state.start)
     return shell

@@ -24,12 +24,13 @@ from __future__ import annotations
 
 import asyncio
 import os
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 
 import pandas as pd
 
 from dashboard.api import PerfClient, SyncClient, TokenSource
 from dashboard.config import resolve_api
+from dashboard.results.filters import Filters, apply
 from dashboard.results.frame import results_frame
 from dashboard.schema.fields import fields_from_data
 from dashboard.signin import decide
@@ -44,16 +45,33 @@ def token_source(env: Mapping[str, str] = os.environ) -> TokenSource:
 class NotebookClient(SyncClient):
     """The synchronous client, with results straight into pandas."""
 
-    def frame(self, json_paths: list[str] | None = None, **query) -> pd.DataFrame:
+    def frame(
+        self,
+        json_paths: list[str] | None = None,
+        *,
+        site_ids: Sequence[str] = (),
+        flavor_ids: Sequence[str] = (),
+        text: str = "",
+        **query,
+    ) -> pd.DataFrame:
         """Every result matching ``query`` (the filters of ``results.all``), one row each.
 
         Each JSON field found in the results is a ``json.<path>`` column, unless
-        ``json_paths`` names the ones wanted.
+        ``json_paths`` names the ones wanted. ``site_ids``, ``flavor_ids`` and ``text``
+        filter as the explorer does (any of several sites or flavors; words each result
+        mentions), which the API cannot ask for: the API is asked for the rest, and
+        these are applied here.
         """
+        local = Filters(site_ids=frozenset(site_ids), flavor_ids=frozenset(flavor_ids), text=text)
+        if len(local.site_ids) == 1:
+            query["site_id"] = next(iter(local.site_ids))
+        if len(local.flavor_ids) == 1:
+            query["flavor_id"] = next(iter(local.flavor_ids))
         results = self.results.all(**query)
         if json_paths is None:
             json_paths = [f.path for f in fields_from_data([r.json for r in results])]
-        return results_frame(results, json_paths)
+        frame = results_frame(results, json_paths)
+        return apply(frame, local).reset_index(drop=True)
 
 
 def connect(api_url: str | None = None, token=None) -> NotebookClient:

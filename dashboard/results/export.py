@@ -90,19 +90,45 @@ def _plain(value):
     return value
 
 
-def query_snippets(base_url: str, benchmark_id: str, filters: Filters) -> tuple[str, str]:
-    """A Python snippet with our client, and a curl line, asking the API for ``filters``
-    (of ``benchmark_id``, or of every benchmark when it is "")."""
+#: Said above a snippet that asks the dashboard's own sandbox API.
+SANDBOX_NOTE = (
+    "# The dashboard's embedded sandbox API: this address answers only while the\n"
+    "# dashboard runs. Against the service, leave the address out (dashboard.connect()\n"
+    "# takes $EOSC_PERF_API_URL) or give its URL.\n"
+)
+
+
+def query_snippets(
+    base_url: str, benchmark_id: str, filters: Filters, *, sandbox: bool = False
+) -> tuple[str, str]:
+    """A Python snippet giving the DataFrame of ``filters`` (of ``benchmark_id``, or of
+    every benchmark when it is ""), and a curl line asking the API for them.
+
+    The snippet asks ``base_url`` (the API the dashboard is connected to) and yields
+    the same rows as the explorer: what the API cannot filter (several sites or
+    flavors, free text, the results a link names) is filtered by ``client.frame``.
+    """
     query = filters.api_query()
     if benchmark_id:
         query = {"benchmark_id": benchmark_id, **query}
     query = {name: _plain(value) for name, value in query.items() if value not in (None, [], ())}
-    arguments = ", ".join(f"{name}={value!r}" for name, value in query.items())
+    arguments = dict(query)
+    for name in ("site_ids", "flavor_ids"):
+        chosen = sorted(getattr(filters, name))
+        if len(chosen) > 1:
+            arguments[name] = chosen
+    if filters.text.strip():
+        arguments["text"] = filters.text.strip()
+    listed = "".join(f"    {name}={value!r},\n" for name, value in arguments.items())
     python = (
-        "from dashboard.api import SyncClient\n\n"
-        f"with SyncClient({base_url!r}) as client:\n"
-        f"    results = client.results.all({arguments})\n"
+        (SANDBOX_NOTE if sandbox else "")
+        + "import dashboard\n\n"
+        + f"client = dashboard.connect({base_url!r})\n"
+        + (f"frame = client.frame(\n{listed})\n" if listed else "frame = client.frame()\n")
     )
+    if filters.result_ids:
+        ids = sorted(filters.result_ids)
+        python += f"frame = frame[frame['id'].isin({ids!r})]\n"
     params = encode_params({**query, "per_page": 100, "page": 1})
     url = f"{base_url}/results?{urlencode(params)}"
     return python, f"curl -s {shlex.quote(url)}"

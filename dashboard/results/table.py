@@ -16,6 +16,9 @@ import pandas as pd
 
 from dashboard.api.records import Result
 from dashboard.results.frame import results_frame
+from dashboard.schema.fields import SchemaField
+from dashboard.schema.flatten import flatten_schema
+from dashboard.schema.jsonpath import values_at
 
 __all__ = [
     "LATEST_COLUMNS",
@@ -40,11 +43,13 @@ TABLE_TITLES = {
 def table_frame(
     filtered: pd.DataFrame, columns: Sequence[str], benchmark_chosen: bool
 ) -> pd.DataFrame:
-    """What the explorer's table shows: base columns, then the chosen JSON columns,
-    display-ready (tags joined, datetimes naive UTC)."""
+    """What the explorer's table shows, display-ready (tags joined, datetimes naive UTC):
+    which machine (benchmark, site, flavor), then the chosen JSON columns (the values
+    a reader came for, in view before the table scrolls sideways), then tags and date."""
     base = [c for c in TABLE_BASE if c != "benchmark" or not benchmark_chosen]
     json_columns = [f"json.{path}" for path in columns if f"json.{path}" in filtered.columns]
-    table = filtered[base + json_columns].copy()
+    split = base.index("tags")
+    table = filtered[base[:split] + json_columns + base[split:]].copy()
     # Joined once per distinct combination of tags, not once per row.
     combination, combinations = pd.factorize(table["tags"], use_na_sentinel=False)
     joined = np.array([", ".join(tags) for tags in combinations] or [""], dtype=object)
@@ -85,7 +90,35 @@ class DisplayTable:
         return table
 
 
-LATEST_COLUMNS = ["Executed (UTC)", "Benchmark", "Site", "Flavor", "Tags", "Uploaded (UTC)"]
+LATEST_COLUMNS = [
+    "Executed (UTC)",
+    "Benchmark",
+    "Result",
+    "Site",
+    "Flavor",
+    "Tags",
+    "Uploaded (UTC)",
+]
+
+
+def headline(result: Result, fields: Sequence[SchemaField]) -> str:
+    """The result's headline figure in words, ``score 188.43 s``: the first number field
+    its benchmark's schema suggests among its results' own figures (``result.*``, not the
+    machine's), else any it suggests, else its first figure; "" when it holds none."""
+
+    def rank(field: SchemaField) -> tuple[bool, bool, bool]:
+        figure = field.path.startswith("result.")
+        return (not (field.suggested and figure), not field.suggested, not figure)
+
+    numeric = sorted((f for f in fields if f.numeric), key=rank)
+    found = values_at([result.json], [f.path for f in numeric])
+    for field in numeric:
+        value = found[field.path][0]
+        if isinstance(value, int | float) and not isinstance(value, bool):
+            name = field.path.rsplit(".", 1)[-1].replace("_", " ")
+            shown = f"{value:,}" if isinstance(value, int) else f"{value:,.6g}"
+            return f"{name} {shown}" + (f" {field.unit}" if field.unit else "")
+    return ""
 
 
 def _utc_naive(moment):
@@ -94,11 +127,17 @@ def _utc_naive(moment):
 
 
 def latest_frame(results: list[Result]) -> pd.DataFrame:
-    """The latest-results table: one row per result, in the user's words."""
+    """The latest-results table: one row per result, in the user's words, with its
+    headline figure."""
+    fields: dict[str, list[SchemaField]] = {}
+    for result in results:
+        if result.benchmark.id not in fields:
+            fields[result.benchmark.id] = flatten_schema(result.benchmark.json_schema)
     rows = [
         {
             "Executed (UTC)": _utc_naive(result.execution_datetime),
             "Benchmark": result.benchmark.name,
+            "Result": headline(result, fields[result.benchmark.id]),
             "Site": result.site.name,
             "Flavor": result.flavor.name,
             "Tags": ", ".join(tag.name for tag in result.tags),

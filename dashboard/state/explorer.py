@@ -27,7 +27,7 @@ from dashboard.results.facets import facet_counts, options, site_flavors
 from dashboard.results.table import DisplayTable
 from dashboard.schema.fields import SchemaField
 from dashboard.state.base import ClientState
-from dashboard.state.explorer_filters import FilterChoices
+from dashboard.state.explorer_filters import FILTER_PARAMETERS, FilterChoices, nothing_matches
 from dashboard.state.explorer_output import ExplorerOutput
 from dashboard.state.links import (
     link_query,
@@ -40,16 +40,7 @@ from dashboard.state.shared import SHARED, Loaded
 #: The parameters a shared link carries: every choice, none of the loaded data.
 URL_PARAMETERS = (
     "benchmark_id",
-    "site_ids",
-    "flavor_ids",
-    "tag_ids",
-    "execution_after",
-    "execution_before",
-    "upload_after",
-    "upload_before",
-    "text",
-    "json_filters",
-    "result_ids",
+    *FILTER_PARAMETERS,
     "columns",
     "sort",
     "plot_kind",
@@ -61,8 +52,6 @@ URL_PARAMETERS = (
     "reference",
     "direction",
 )
-
-FILTER_PARAMETERS = URL_PARAMETERS[1:11]
 #: The facets with options to choose from, each with its counts.
 FACETS = ("site", "flavor", "tags")
 #: The ``benchmark_id`` of every benchmark at once (only the columns all schemas share).
@@ -122,6 +111,7 @@ class ExplorerState(FilterChoices, ExplorerOutput, ClientState):
         doc="Whether lower or higher values are better (auto: from the schema).",
     )
 
+    sandbox = param.Boolean(default=False, doc="Whether the API read is the embedded sandbox.")
     benchmarks = param.List(default=[], doc="The approved benchmarks to choose from.")
     fields = param.List(default=[], doc="The benchmark's fields: its schema's, then the data's.")
     # Frames of their own per instance: pandas notes each view of a frame on it, and a
@@ -135,6 +125,14 @@ class ExplorerState(FilterChoices, ExplorerOutput, ClientState):
     filter_problem = param.String(default="", doc="Why the last JSON filter was refused.")
     notice = param.String(
         default="", doc="What a link (or the previous benchmark) asked for that was left out."
+    )
+    nothing = param.String(
+        default="", doc="When the filters leave no result: the filters responsible, in words."
+    )
+    undo = param.Dict(
+        default={},
+        doc="The choices before the last switch of benchmark, when it left some out "
+        "(a link's query: undone by undo_switch).",
     )
     facet_options = param.Dict(
         default={}, doc="For each facet, the (id, name) of each option the results hold."
@@ -157,10 +155,13 @@ class ExplorerState(FilterChoices, ExplorerOutput, ClientState):
     _progress_at = 0.0  # when the progress was last shown
     _shown: Loaded | None = None  # the shared copy the population is, or is drawn from
     _rest: asyncio.Task | None = None  # a large load's other columns, awaited
+    _before: dict[str, str] | None = None  # the choices before the user switched benchmark
+    _linked = URL_PARAMETERS
 
     def __init__(self, client, **params) -> None:
         super().__init__(client, **params)
         self._display = DisplayTable()
+        self.param.watch(self._switching, "benchmark_id")
 
     # -- a shared link --------------------------------------------------------------
 
@@ -180,6 +181,7 @@ class ExplorerState(FilterChoices, ExplorerOutput, ClientState):
                     refused.append(f"{name} {quoted(query[name])} ({error})")
         self._from_link = frozenset(values)
         self._carried = tuple(refused)
+        self._before = None  # the link's choice of benchmark, not the user's switch
         if refused:
             self.notice = self._left_out(refused)
 
@@ -260,14 +262,20 @@ class ExplorerState(FilterChoices, ExplorerOutput, ClientState):
     def _show(self, loaded: Loaded) -> None:
         """The loaded results in place of the previous ones, a link's choices checked."""
         from_link, self._from_link = self._from_link, frozenset()
+        before, self._before = self._before, None
+        switched = before is not None and "benchmark_id" not in from_link
         fields, population = loaded.fields, loaded.population
-        # What no widget could offer for these results is left out, and said.
+        # What no widget could offer for these results is left out, and said; after a
+        # switch, so is what was meant for the other benchmark and meets none of these.
         changes, dropped = unoffered_choices(
             {name: getattr(self, name) for name in URL_PARAMETERS},
             fields,
             population,
             from_link=from_link,
+            switched=switched,
         )
+        if switched and dropped:
+            self.undo = before
         dropped, self._carried = [*self._carried, *dropped], ()
         with param.parameterized.batch_call_watchers(self):
             self.param.update(fields=fields, population=population, **changes)
@@ -278,7 +286,10 @@ class ExplorerState(FilterChoices, ExplorerOutput, ClientState):
                 self.plot_y = default_value(fields, population)
             if not self._numeric(self.plot_x):
                 self.plot_x = "execution_datetime"
-            self.notice = self._left_out(dropped) if dropped else ""
+            if self.undo:
+                self.notice = "Not carried over to this benchmark: " + "; ".join(dropped) + "."
+            else:
+                self.notice = self._left_out(dropped) if dropped else ""
         self.refilter()
         self._shown = loaded
         if loaded.later:  # a large load: its other columns are made once this is shown
@@ -355,10 +366,12 @@ class ExplorerState(FilterChoices, ExplorerOutput, ClientState):
         made among other rows: it goes)."""
         chosen = self.filters()
         frame = self.population
+        left = filters.apply(frame, chosen)
         self.param.update(
-            filtered=filters.apply(frame, chosen),
+            filtered=left,
             counts={facet: facet_counts(frame, chosen, facet) for facet in FACETS},
             picked=None,
+            nothing="" if len(left) else nothing_matches(frame, chosen),
         )
 
     @param.depends("population", watch=True)

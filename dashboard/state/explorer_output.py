@@ -56,8 +56,11 @@ class ExplorerOutput:
         return summary
 
     def query_code(self) -> tuple[str, str]:
-        """A Python snippet with our client, and a curl line, reproducing the query."""
-        return query_snippets(self.client.base_url, self.api_benchmark_id, self.filters())
+        """A Python snippet giving the filtered results' DataFrame, and a curl line asking
+        the API for them, against the API this explorer reads."""
+        return query_snippets(
+            self.client.base_url, self.api_benchmark_id, self.filters(), sandbox=self.sandbox
+        )
 
     # -- exports, comparison, the table -----------------------------------------------
 

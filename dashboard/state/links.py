@@ -22,6 +22,7 @@ import param
 
 from dashboard.api import InvalidQuery, JsonFilter
 from dashboard.results import facets as summaries
+from dashboard.results import filters
 from dashboard.schema.fields import SchemaField, field_labels
 
 __all__ = ["condition_problem", "link_query", "read_link", "unoffered_choices"]
@@ -154,19 +155,23 @@ def unoffered_choices(
     population: pd.DataFrame,
     *,
     from_link: Collection[str] = (),
+    switched: bool = False,
 ) -> tuple[dict[str, Any], list[str]]:
     """The choices no widget could have made for these results, replaced, and why.
 
     ``choices`` holds the explorer's current values by parameter name. Columns, the
     order and plot axes that do not fit are replaced silently when they are left from
     another benchmark, and said when ``from_link`` names them (a link asked for them).
+    ``switched``: the user chose another benchmark, and conditions made for the
+    previous one that no result here meets are left out too.
     """
     changes: dict[str, Any] = {}
     dropped: list[str] = []
     by_path = {f.path: f for f in fields}
     if len(population):
         _check_ids(choices, population, changes, dropped)
-    _check_conditions(choices, by_path, changes, dropped)
+    unmet = population if switched and "json_filters" not in from_link else None
+    _check_conditions(choices, by_path, changes, dropped, unmet)
     columns = _check_columns(choices, by_path, "columns" in from_link, changes, dropped)
     unsortable = _check_sort(choices["sort"], columns, changes)
     if unsortable and "sort" in from_link:
@@ -199,8 +204,11 @@ def _check_ids(choices: Mapping[str, Any], population: pd.DataFrame, changes, dr
         changes["result_ids"] = kept
 
 
-def _check_conditions(choices: Mapping[str, Any], by_path, changes, dropped) -> None:
-    """Conditions a field of these results takes, with an operator and value it offers."""
+def _check_conditions(
+    choices: Mapping[str, Any], by_path, changes, dropped, unmet: pd.DataFrame | None = None
+) -> None:
+    """Conditions a field of these results takes, with an operator and value it offers
+    (and, given ``unmet``, that some of its rows meet)."""
     conditions = []
     for text in choices["json_filters"]:
         try:
@@ -211,12 +219,21 @@ def _check_conditions(choices: Mapping[str, Any], by_path, changes, dropped) -> 
         problem = condition_problem(
             by_path.get(condition.path), condition.path, condition.op, condition.value
         )
+        if not problem and _meets_none(unmet, condition):
+            problem = "no result of this benchmark meets it"
         if problem:
             dropped.append(f"the condition {quoted(text)} ({problem})")
         else:
             conditions.append(text)
     if conditions != list(choices["json_filters"]):
         changes["json_filters"] = conditions
+
+
+def _meets_none(rows: pd.DataFrame | None, condition: JsonFilter) -> bool:
+    """Whether ``rows`` (when given, and some) hold none that meets ``condition``."""
+    if rows is None or not len(rows):
+        return False
+    return not filters.mask(rows, filters.Filters(json_filters=(condition,))).any()
 
 
 def _check_columns(choices, by_path, asked: bool, changes, dropped) -> list[str]:

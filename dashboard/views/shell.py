@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from html import escape
+from urllib.parse import parse_qsl, urlencode
 
 import panel as pn
 import param
@@ -13,9 +14,13 @@ from panel.theme import THEMES
 from dashboard.state import ANONYMOUS
 from dashboard.views.alerts import alert
 from dashboard.views.base import SessionView
+from dashboard.views.choices import quiet_choices
 from dashboard.views.contribute.registration import RegistrationPanel
+from dashboard.views.no_math import serve_without_mathjax
 
 TITLE = "EOSC Performance"
+#: The query parameter that keeps a sandbox session's demo identity over a reload.
+IDENTITY_IN_URL = "identity"
 log = logging.getLogger("dashboard")
 
 
@@ -119,10 +124,53 @@ class IdentityPanel(SessionView):
                 state.param.identity,
                 label="Demo identity",
                 options={"Anonymous (read-only)": ANONYMOUS, **state.demo_identities},
-                width=320,
+                sizing_mode="stretch_width",
             )
             parts.insert(0, self._chooser)
-        self._layout = pn.Column(*parts)
+            state.param.watch(self._relabel, "checks")
+        self._layout = pn.Column(*parts, sizing_mode="stretch_width")
+
+    def _relabel(self, *_events) -> None:
+        """The chosen identity's label says what the service just said of it (Bob is
+        "not yet registered" only until he registers)."""
+        state = self.state
+        if not state.signed_in:
+            return
+        if state.admin:
+            role = "demo administrator"
+        else:
+            role = "demo user, " + ("registered" if state.registered else "not yet registered")
+        options = {}
+        for label, key in self._chooser.options.items():
+            if key == state.identity:
+                label = f"{label.split(' (', 1)[0]} ({role})"
+            options[label] = key
+        if options != self._chooser.options:
+            self._chooser.param.update(options=options, value=state.identity)
+
+    def keep_in_url(self) -> None:
+        """Keep the demo identity in the page's address, so that a reload (the theme
+        switch reloads the page) goes on as the same person. The address's value is
+        taken only if it names one of the demo identities, as the list would."""
+        location = pn.state.location
+        state = self.state
+        if location is None or not state.sandbox:
+            return
+        asked = dict(parse_qsl(location.search.lstrip("?"))).get(IDENTITY_IN_URL)
+        if asked in state.demo_identities.values():
+            state.identity = asked
+
+        def write(*_events) -> None:
+            query = [
+                (name, value)
+                for name, value in parse_qsl(location.search.lstrip("?"))
+                if name != IDENTITY_IN_URL
+            ]
+            if state.identity != ANONYMOUS:
+                query.append((IDENTITY_IN_URL, state.identity))
+            location.search = f"?{urlencode(query)}" if query else ""
+
+        state.param.watch(write, "identity")
 
 
 class LatestResults(SessionView):
@@ -138,7 +186,7 @@ class LatestResults(SessionView):
             state.param.latest,
             disabled=True,
             show_index=False,
-            layout="fit_columns",
+            layout="fit_data_stretch",  # whole names; a narrow page scrolls the table
             sizing_mode="stretch_width",
             formatters={
                 "Executed (UTC)": DateFormatter(format="%Y-%m-%d %H:%M"),
@@ -183,8 +231,10 @@ class AppShell(SessionView):
         self._contribute_tab = pn.Column(sizing_mode="stretch_width")
         if self.contribute is not None:
             tabs.insert(0, ("Contribute", self._contribute_tab))
+        self._explore_tab = None
         if self.explorer is not None:
-            tabs.insert(0, ("Explore", self.explorer))
+            self._explore_tab = pn.Column(self.explorer, sizing_mode="stretch_width")
+            tabs.insert(0, ("Explore", self._explore_tab))
         self.tabs = pn.Tabs(
             *tabs, dynamic=True, sizing_mode="stretch_width", css_classes=["main-tabs"]
         )
@@ -287,13 +337,29 @@ class AppShell(SessionView):
         )
 
     def template(self) -> pn.template.BaseTemplate:
-        """The shell in a page template, for ``panel serve``."""
+        """The shell in a page template, for ``panel serve``: the explorer's filters in
+        the sidebar (under who is signed in) while Explore is open, its answer in the
+        main area."""
         unforeseen = alert(self.state.param.unforeseen, "danger")
-        return FastListTemplate(
+        sidebar = [self.identity]
+        if self._explore_tab is not None and hasattr(self.explorer, "content"):
+            self._explore_tab.objects = [self.explorer.content]
+            filters = self.explorer.filters
+            sidebar.append(filters)
+
+            def follow(*_events) -> None:
+                filters.visible = self.tabs.objects[self.tabs.active] is self._explore_tab
+
+            self.tabs.param.watch(follow, "active")
+            follow()
+        page = FastListTemplate(
             title=TITLE,
             header=[self.connection],
-            sidebar=[self.identity],
+            sidebar=sidebar,
+            sidebar_width=300,
             main=[pn.Column(unforeseen, self.registration, self.tabs, sizing_mode="stretch_width")],
             accent="#0b3d91",
             design=Fast,
         )
+        serve_without_mathjax()
+        return quiet_choices(page)

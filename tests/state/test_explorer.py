@@ -124,15 +124,41 @@ async def test_a_benchmark_set_before_start_gets_the_same_view_as_one_chosen(exp
     assert (state.columns, state.plot_y) == (explorer.columns, explorer.plot_y)
 
 
-async def test_copy_as_code_reproduces_the_query(explorer):
+def run_snippet(python: str):
+    """What a notebook gets from the snippet, run as printed."""
+    namespace: dict = {}
+    exec(compile(python, "snippet", "exec"), namespace)
+    namespace["client"].close()
+    return namespace["frame"]
+
+
+async def test_copy_as_code_gives_the_dataframe_of_the_filters(explorer):
     explorer.param.update(json_filters=["machine.cpu.count >= 8"], execution_after=date(2025, 1, 1))
     python, curl = explorer.query_code()
-    assert "client.results.all(benchmark_id=" in python and "machine.cpu.count >= 8" in python
+    assert f"dashboard.connect({explorer.client.base_url!r})" in python
+    assert "client.frame(" in python and "machine.cpu.count >= 8" in python
     assert "filters=machine.cpu.count+%3E%3D+8" in curl and "execution_after=2025-01-01" in curl
-    namespace: dict = {}
-    code = python.replace(repr(explorer.client.base_url), repr(explorer.client.base_url))
-    exec(compile(code, "snippet", "exec"), namespace)  # the snippet runs as printed
-    assert {r.id for r in namespace["results"]} == set(explorer.filtered["id"])
+    assert "sandbox" not in python  # this explorer reads no sandbox of the dashboard's
+    frame = await asyncio.to_thread(run_snippet, python)
+    assert list(frame["id"]) == list(explorer.filtered["id"])
+    assert "json.result.score" in frame.columns
+
+
+async def test_copy_as_code_filters_what_the_api_cannot(explorer):
+    """Several sites and free text: the API is asked for more, the snippet keeps the rows
+    the explorer shows."""
+    sites = sorted(set(explorer.population["site_id"]))[:2]
+    explorer.param.update(site_ids=sites, text="standard")
+    assert 0 < len(explorer.filtered) < len(explorer.population)
+    python, _ = explorer.query_code()
+    frame = await asyncio.to_thread(run_snippet, python)
+    assert sorted(frame["id"]) == sorted(explorer.filtered["id"])
+
+
+async def test_copy_as_code_on_the_sandbox_says_its_address_is_the_dashboards(explorer):
+    explorer.sandbox = True
+    python, _ = explorer.query_code()
+    assert "answers only while the" in python and "dashboard runs" in python
 
 
 async def test_summary_and_reference(explorer):

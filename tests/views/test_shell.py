@@ -364,7 +364,7 @@ async def test_a_new_session_builds_plot_table_and_filters_with_the_first_benchm
     assert len(explorer.filters) == 1  # the benchmark chooser
     explorer.state.benchmark_id = explorer.state.benchmarks[0].id
     await until(lambda: not explorer.state.loading and len(explorer.state.population) > 0)
-    assert len(explorer.filters) == 4 and explorer._narrowing is not None
+    assert len(explorer.filters) == 5 and explorer._narrowing is not None  # and "Clear all"
     assert explorer._body.objects == [explorer.main]
     await until(lambda: len(explorer.table._table.value) > 0)
     app.tabs.active = app.tabs._names.index("Latest results")

@@ -180,7 +180,7 @@ class UploadPanel(pn.viewable.Viewer):
             callback=lambda: BytesIO(state.example.encode()),
             filename="result-example.json",
             label="Download an example result file",
-            button_type="light",
+            color="light",
             visible=state.param.example.rx.bool(),
         )
 

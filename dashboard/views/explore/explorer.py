@@ -9,7 +9,13 @@ import panel as pn
 import param
 
 from dashboard.state import SessionState
-from dashboard.state.explorer import URL_PARAMETERS, ExplorerState, empty_frame
+from dashboard.state.explorer import (
+    FILTER_PARAMETERS,
+    URL_PARAMETERS,
+    ExplorerState,
+    empty_frame,
+)
+from dashboard.views.copy import copy_button
 from dashboard.views.explore.claim import ClaimPanel
 from dashboard.views.explore.filters import (
     BenchmarkChooser,
@@ -21,6 +27,13 @@ from dashboard.views.explore.filters import (
 from dashboard.views.explore.menu import BenchmarkMenu
 from dashboard.views.explore.plots import Comparison, PlotsPanel
 from dashboard.views.explore.table import ResultsTable
+
+
+def compare_label(ticked: int) -> str:
+    """The compare button's words for this many ticked rows."""
+    if ticked >= 2:
+        return f"Compare {ticked:,} ticked results"
+    return "Tick one more row to compare" if ticked == 1 else "Tick rows to compare"
 
 
 class ResultsExplorer(pn.viewable.Viewer):
@@ -45,7 +58,7 @@ class ResultsExplorer(pn.viewable.Viewer):
         self._main: pn.Column | None = None
         state.param.watch(lambda event: setattr(self, "value", event.new), "filtered")
         self._narrowing: list | None = None  # the filters, once a benchmark is chosen
-        self.filters = pn.Column(self.benchmark, width=330)
+        self.filters = pn.Column(self.benchmark, sizing_mode="stretch_width", min_width=260)
         # Before a benchmark is chosen nothing is loaded: the benchmarks to choose from,
         # not empty plot and table controls. The one or the other is in the page, not
         # both with one hidden: a table first drawn hidden shows no new columns later.
@@ -53,10 +66,11 @@ class ResultsExplorer(pn.viewable.Viewer):
         self._body = pn.Column(sizing_mode="stretch_width")
         state.param.watch(self._show_body, "benchmark_id")
         self._show_body()
+        #: What the explorer shows beside its filters (a page template puts the filters
+        #: in its sidebar, this in the main area).
+        self.content = pn.Column(self.progress, self._body, sizing_mode="stretch_width")
         self._layout = pn.Row(
-            self.filters,
-            pn.Column(self.progress, self._body, sizing_mode="stretch_width"),
-            sizing_mode="stretch_width",
+            pn.Column(self.filters, width=330), self.content, sizing_mode="stretch_width"
         )
 
     @property
@@ -87,20 +101,34 @@ class ResultsExplorer(pn.viewable.Viewer):
 
     @property
     def facets(self) -> FacetFilters:
-        return self._filters()[0]
-
-    @property
-    def dates(self) -> DateAndTextFilters:
         return self._filters()[1]
 
     @property
-    def conditions(self) -> JsonFilterBuilder:
+    def dates(self) -> DateAndTextFilters:
         return self._filters()[2]
+
+    @property
+    def conditions(self) -> JsonFilterBuilder:
+        return self._filters()[3]
 
     def _filters(self) -> list:
         if self._narrowing is None:
             state = self.state
+            clear = pn.widgets.Button(
+                label="Clear all filters",
+                description="Every result of the benchmark: no site, flavor, tag, date, "
+                "search or condition",
+                sizing_mode="stretch_width",
+                css_classes=["clear-filters"],
+            )
+            clear.on_click(lambda _event: state.clear_filters())
+            state.param.watch(
+                lambda _event: setattr(clear, "disabled", not state.narrowed),
+                list(FILTER_PARAMETERS),
+            )
+            clear.disabled = not state.narrowed
             self._narrowing = [
+                clear,
                 FacetFilters(state=state),
                 DateAndTextFilters(state=state),
                 JsonFilterBuilder(state=state),
@@ -117,30 +145,47 @@ class ResultsExplorer(pn.viewable.Viewer):
         self._table = ResultsTable(state=state)
         self._plots = PlotsPanel(state=state)
         self._comparison = Comparison(state=state)
-        compare = pn.widgets.Button(label="Compare ticked rows", color="primary", disabled=True)
+        compare = pn.widgets.Button(label=compare_label(0), color="primary", disabled=True)
         compare.on_click(lambda _event: self._comparison.show(state.ticked))
+        actions = [compare]
+        claim = None
+        if self._session is not None:
+            claim = ClaimPanel(state=state, session=self._session)
+            report = pn.widgets.Button(label="Report…", disabled=True, width=110)
+            report.on_click(lambda _event: claim.open())
+            actions.append(report)
 
         def count_ticked(event) -> None:
-            compare.param.update(
-                label=f"Compare {len(event.new)} ticked rows"
-                if event.new
-                else "Compare ticked rows",
-                disabled=len(event.new) < 2,
-            )
+            compare.param.update(label=compare_label(len(event.new)), disabled=len(event.new) < 2)
+            if claim is not None:
+                report.disabled = len(event.new) != 1
 
         state.param.watch(count_ticked, "ticked")
-        # Plot above table, both in view: a box selection in one shows in the other.
+        # What acts on the rows sits right above them: tick, then compare, report, export.
+        bar = pn.FlexBox(
+            *actions,
+            *self._table.exports,
+            copy_button("Copy link", width=110),
+            align_items="center",
+            sizing_mode="stretch_width",
+        )
+        results = [self._table.columns_choice, bar, self._comparison]
+        if claim is not None:
+            results.append(claim)
         main = pn.Column(
             pn.Card(self._plots, title="Plot and summary", sizing_mode="stretch_width"),
             pn.Card(
-                pn.Column(self._table, compare, self._comparison, sizing_mode="stretch_width"),
+                pn.Column(*results, self._table, sizing_mode="stretch_width"),
                 title="Results",
+                sizing_mode="stretch_width",
+            ),
+            pn.Card(
+                self._table.code,
+                title="These results in Python or curl",
                 sizing_mode="stretch_width",
             ),
             sizing_mode="stretch_width",
         )
-        if self._session is not None:
-            main.append(ClaimPanel(state=state, session=self._session))
         return main
 
     def _show_body(self, *_events) -> None:

@@ -122,10 +122,27 @@ class DateAndTextFilters(ExplorerView):
                 pn.widgets.DatePicker.from_param(p.upload_after, label="", width=140),
                 pn.widgets.DatePicker.from_param(p.upload_before, label="", width=140),
             ),
-            pn.widgets.TextInput.from_param(
-                p.text, label="Search", placeholder="site, flavor, tag…"
-            ),
+            self._search(),
         )
+
+    def _search(self) -> pn.widgets.TextInput:
+        """Free text that filters as it is typed: the results, and a link copied at
+        once, follow the box, not the last time Enter was pressed."""
+        state = self.state
+        box = pn.widgets.TextInput(
+            value=state.text,
+            label="Search",
+            placeholder="site, flavor, tag…",
+            description="Words every result must mention (site, flavor, tag...)",
+        )
+        box.param.watch(lambda event: setattr(state, "text", event.new), "value_input")
+
+        def follow(event) -> None:
+            if box.value_input != event.new:  # set elsewhere: a link, "Clear all filters"
+                box.param.update(value=event.new, value_input=event.new)
+
+        state.param.watch(follow, "text")
+        return box
 
 
 class JsonFilterBuilder(ExplorerView):
@@ -229,6 +246,20 @@ class LoadProgress(ExplorerView):
         )
         self._alert = alert(state.param.problem, "danger")
         self._notice = alert(state.param.notice, "warning")
+        self._undo = pn.widgets.Button(
+            label="Undo",
+            visible=state.param.undo.rx.bool(),
+            description="Back to the previous benchmark, with every filter it had",
+            width=90,
+        )
+        self._undo.on_click(lambda _event: state.undo_switch())
+        self._nothing = alert(state.param.nothing, "warning")
+        self._clear = pn.widgets.Button(
+            label="Clear all filters",
+            visible=state.param.nothing.rx.bool(),
+            width=150,
+        )
+        self._clear.on_click(lambda _event: state.clear_filters())
         self._every = pn.widgets.Button(
             label="Show every result",
             visible=state.param.result_ids.rx.bool(),
@@ -239,7 +270,8 @@ class LoadProgress(ExplorerView):
             pn.Row(self._text, self._every),
             self._bar,
             self._alert,
-            self._notice,
+            pn.Row(self._notice, self._undo, sizing_mode="stretch_width"),
+            pn.Row(self._nothing, self._clear, sizing_mode="stretch_width"),
             sizing_mode="stretch_width",
         )
 

@@ -33,7 +33,10 @@ class BenchmarkMenu(ExplorerView):
     def _list(self, *_events) -> None:
         state = self.state
         none_yet = state.started and not state.loading and not state.problem
-        listed = (tuple((b.id, b.name, b.description) for b in state.benchmarks), none_yet)
+        benchmarks = tuple((b.id, b.name, b.description) for b in state.benchmarks)
+        # The end of the load matters only to an empty list: buttons drawn again there
+        # would swallow a click made on the first ones.
+        listed = (benchmarks, none_yet or bool(benchmarks))
         if listed == self._listed:  # a load began or ended: the same buttons
             return
         self._listed = listed

@@ -12,21 +12,7 @@ from dashboard.plots.spec import GROUPS, PLOT_KINDS
 from dashboard.views.alerts import alert
 from dashboard.views.base import choice, html_label, offer
 from dashboard.views.explore.filters import ExplorerView
-
-
-def summary_html(summary: pd.DataFrame) -> str:
-    """The per-group summary as an HTML table, every name and value escaped."""
-    if summary.empty:
-        return ""
-    shown = summary.drop(columns=["id"], errors="ignore").reset_index()
-    return shown.to_html(
-        index=False,
-        escape=True,
-        float_format=lambda value: f"{value:,.4g}",
-        classes="summary",
-        border=0,
-        na_rep="",
-    )
+from dashboard.views.explore.summary import SummaryTable
 
 
 class PlotsPanel(ExplorerView):
@@ -37,8 +23,8 @@ class PlotsPanel(ExplorerView):
         super().__init__(**params)
         state = self.state
         p = state.param
-        self._x = choice(pn.widgets.Select, state, "plot_x", label="X", width=200)
-        self._y = choice(pn.widgets.Select, state, "plot_y", label="Y", width=200)
+        self._x = choice(pn.widgets.Select, state, "plot_x", label="X", width=180)
+        self._y = choice(pn.widgets.Select, state, "plot_y", label="Y", width=180)
         self._live: LivePlot | None = None
         self._plot = pn.pane.HoloViews(
             sizing_mode="stretch_width", min_height=420, css_classes=["explore-plot"]
@@ -47,15 +33,21 @@ class PlotsPanel(ExplorerView):
         self._reference = choice(
             pn.widgets.Select, state, "reference", label="Compare with", width=220
         )
-        # An HTML table (pandas escapes every cell): lighter to update than a widget.
-        self._summary = pn.pane.HTML("", sizing_mode="stretch_width")
-        controls = pn.Row(
-            pn.widgets.Select.from_param(p.plot_kind, label="Plot", options=list(PLOT_KINDS)),
+        self._summary = SummaryTable()
+        # Wrapped onto more lines where the page is narrow: every control in view.
+        controls = pn.FlexBox(
+            pn.widgets.Select.from_param(
+                p.plot_kind, label="Plot", options=list(PLOT_KINDS), width=120
+            ),
             self._x,
             self._y,
-            pn.widgets.Select.from_param(p.plot_group, label="Group by", options=list(GROUPS)),
-            pn.widgets.Checkbox.from_param(p.logx, label="log x"),
-            pn.widgets.Checkbox.from_param(p.logy, label="log y"),
+            pn.widgets.Select.from_param(
+                p.plot_group, label="Group by", options=list(GROUPS), width=120
+            ),
+            pn.widgets.Checkbox.from_param(p.logx, label="log x", width=60, align="end"),
+            pn.widgets.Checkbox.from_param(p.logy, label="log y", width=60, align="end"),
+            align_items="flex-end",
+            sizing_mode="stretch_width",
         )
         state.param.watch(self._options, ["fields"])
         state.param.watch(
@@ -71,9 +63,10 @@ class PlotsPanel(ExplorerView):
             controls,
             self._message,
             self._plot,
-            pn.Row(
+            pn.FlexBox(
                 self._reference,
                 pn.widgets.Select.from_param(p.direction, label="Better is", width=120),
+                sizing_mode="stretch_width",
             ),
             self._summary,
             sizing_mode="stretch_width",
@@ -135,7 +128,13 @@ class PlotsPanel(ExplorerView):
         summary = self.state.summary()
         groups = [""] + [str(g) for g in summary.index] if not summary.empty else [""]
         offer(self._reference, {group: group for group in groups}, self.state.reference)
-        self._summary.object = summary_html(summary)
+        field = self.state.field(self.state.plot_y) if self.state.plot_y else None
+        self._summary.show(summary, self.state.plot_group, field.unit if field else None)
+
+
+#: A differing row: pale yellow with dark text, readable under either theme (the dark
+#: theme's light text on pale yellow was not).
+DIFFERS = "background-color: #fff3cd; color: #212529"
 
 
 class Comparison(ExplorerView):
@@ -143,13 +142,14 @@ class Comparison(ExplorerView):
 
     def __init__(self, **params) -> None:
         super().__init__(**params)
-        self._hint = pn.pane.HTML("Tick two or more rows in the table, then compare.")
+        self._hint = pn.pane.HTML("", visible=False)
         # The table is made on the first comparison: one widget less to update until then.
         self._table: pn.widgets.Tabulator | None = None
         self._layout = pn.Column(self._hint, sizing_mode="stretch_width")
 
     def show(self, ids: list[str]) -> None:
         """Compare the results with these ids."""
+        self._hint.visible = True
         if len(ids) < 2:
             self._hint.object = "Tick two or more rows in the table, then compare."
             if self._table is not None:
@@ -168,12 +168,13 @@ class Comparison(ExplorerView):
                 selectable=False,
                 hidden_columns=["differs"],
                 frozen_columns=["Field"],
+                layout="fit_data_fill",  # every header whole
                 sizing_mode="stretch_width",
                 css_classes=["compare-table"],
             )
             # Styles are worked out whenever the value changes: registered once.
             self._table.style.apply(
-                lambda row: ["background-color: #fff3cd" if row["differs"] else ""] * len(row),
+                lambda row: [DIFFERS if row["differs"] else ""] * len(row),
                 axis=1,
             )
             self._layout.append(self._table)

@@ -13,9 +13,11 @@ import param
 from bokeh.models.widgets.tables import DateFormatter, NumberFormatter
 
 from dashboard.results.frame import documents
+from dashboard.results.numbers import decimals_for, numbro_format
 from dashboard.results.table import TABLE_TITLES
 from dashboard.state.explorer import FILTER_PARAMETERS
 from dashboard.views.base import choice, html_label, offer
+from dashboard.views.copy import copy_button
 from dashboard.views.explore.filters import ExplorerView
 
 
@@ -91,26 +93,44 @@ class ResultsTable(ExplorerView):
             callback=lambda: io.StringIO(state.export_csv()),
             filename="eosc-performance-results.csv",
             label="Export CSV",
+            width=120,
         )
         json = pn.widgets.FileDownload(
             callback=lambda: io.StringIO(state.export_json()),
             filename="eosc-performance-results.json",
             label="Export JSON",
+            width=120,
         )
-        self._code = pn.pane.HTML("", sizing_mode="stretch_width")
+        #: The exports, for the explorer's bar of actions above the table.
+        self.exports = [csv, json]
+        #: The filters as code (a DataFrame in Python, the query with curl), copy buttons
+        #: in view.
+        self.code = self._code_panel()
         state.param.watch(self._refresh, ["filtered", "picked"])
-        state.param.watch(self._restyle, ["columns", "fields"])
+        state.param.watch(self._restyle, ["columns", "fields", "population"])
         state.param.watch(self._show_code, [*FILTER_PARAMETERS, "benchmark_id"])
+        #: The choice of columns (the explorer puts its bar of actions under it).
+        self.columns_choice = self._columns
         self._layout = pn.Column(
-            self._columns,
             pn.Row(self._picked, self._show_all),
             self._table,
-            pn.Row(csv, json),
-            pn.Card(self._code, title="Copy as code", collapsed=True, sizing_mode="stretch_width"),
             sizing_mode="stretch_width",
         )
         self._restyle()
         self._show_code()
+
+    def _code_panel(self) -> pn.Column:
+        self._python = pn.widgets.TextInput(value="")
+        self._curl = pn.widgets.TextInput(value="")
+        self._code = pn.pane.HTML("", sizing_mode="stretch_width", css_classes=["query-code"])
+        return pn.Column(
+            pn.Row(
+                copy_button("Copy Python", self._python),
+                copy_button("Copy curl", self._curl),
+            ),
+            self._code,
+            sizing_mode="stretch_width",
+        )
 
     @property
     def selected_ids(self) -> list[str]:
@@ -149,19 +169,25 @@ class ResultsTable(ExplorerView):
             self._table.header_tooltips = {
                 f"json.{f.path}": html_label(f.description) for f in state.fields if f.description
             }
-            self._table.formatters = self._formatters(table)
+            self._table.formatters = self._formatters(table, self.state.population)
             self._table.sorters = self._sorters(table)
             self._table.value = table
 
     @staticmethod
-    def _formatters(table: pd.DataFrame) -> dict:
+    def _formatters(table: pd.DataFrame, population: pd.DataFrame) -> dict:
+        """Dates to the minute; numbers with the decimals their column needs among all
+        the results loaded (the same while filters change)."""
         formats = {}
         for column in table.columns:
             dtype = table[column].dtype
             if pd.api.types.is_datetime64_any_dtype(dtype):
                 formats[column] = DateFormatter(format="%Y-%m-%d %H:%M", nan_format="")
-            elif pd.api.types.is_float_dtype(dtype):
-                formats[column] = NumberFormatter(format="0,0.[000]", nan_format="")
+            elif pd.api.types.is_float_dtype(dtype):  # one format per column, read down
+                values = population[column] if column in population.columns else table[column]
+                decimals = decimals_for(values.to_numpy())
+                formats[column] = NumberFormatter(format=numbro_format(decimals), nan_format="")
+            elif pd.api.types.is_integer_dtype(dtype):
+                formats[column] = NumberFormatter(format="0,0", nan_format="")
         return formats
 
     def _sorters(self, table: pd.DataFrame) -> list[dict]:
@@ -193,11 +219,15 @@ class ResultsTable(ExplorerView):
         note = ""
         if len(self.state.site_ids) > 1 or len(self.state.flavor_ids) > 1 or self.state.text:
             note = (
-                "\n\nThe API filters on one site and one flavor and has no free-text filter "
-                "with these: the snippet loads a superset; filter the rest in pandas."
+                "The API takes one site and one flavor and has no free-text filter: curl "
+                "gets more results than the table shows; the Python snippet filters the "
+                "rest itself."
             )
+        self._python.value, self._curl.value = python, curl
         # the snippet quotes the link's filters (free text included): escaped, never Markdown
         self._code.object = (
-            f"<pre><code>{escape(python)}</code></pre><pre><code>{escape(curl)}</code></pre>"
-            + (f"<p>{escape(note.strip())}</p>" if note else "")
+            "<p>Python (in a notebook, the same rows as a pandas DataFrame):</p>"
+            f"<pre><code>{escape(python)}</code></pre>"
+            "<p>curl (the API's first page of them, as JSON):</p>"
+            f"<pre><code>{escape(curl)}</code></pre>" + (f"<p>{escape(note)}</p>" if note else "")
         )
