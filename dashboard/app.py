@@ -54,6 +54,18 @@ def session_state(
     return state
 
 
+def reviewed_for(queue: AdminQueue, upload: UploadState) -> AdminQueue:
+    """The admin's queue, whose every review refreshes the lists the same session's
+    upload form offers (a site approved here is offered there at once)."""
+
+    async def refresh(_event) -> None:
+        if upload.benchmarks:  # the form was opened: what it offers may have changed
+            await upload.start()
+
+    queue.param.watch(refresh, "pending")
+    return queue
+
+
 def create_app(
     api_url: str | None = None,
     tokens: TokenSource | None = None,
@@ -83,7 +95,7 @@ def create_app(
         state=state,
         explorer=explorer,
         contribute=lambda: ContributePanel(state=state, upload=upload, submit=submit),
-        admin=lambda: AdminPanel(AdminQueue(client=client)),
+        admin=lambda: AdminPanel(reviewed_for(AdminQueue(client=client), upload)),
     )
 
     def end_session(_context) -> None:

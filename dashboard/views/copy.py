@@ -15,10 +15,10 @@ __all__ = ["copy_button"]
 _COPY = """
 const text = %s;
 const done = (word) => {
-  const label = cb_obj.label;
+  const label = source.label;
   if (label.startsWith('Copied') || label.startsWith('Select')) return;
-  cb_obj.label = word;
-  setTimeout(() => { cb_obj.label = label; }, 2000);
+  source.label = word;
+  setTimeout(() => { source.label = label; }, 2000);
 };
 const fallback = () => {
   const area = document.createElement('textarea');
@@ -50,5 +50,5 @@ def copy_button(label: str, source: pn.widgets.TextInput | None = None, **params
         button.js_on_click(code=_COPY % "window.location.href")
         return pn.Row(button, margin=0)
     source.visible = False
-    button.js_on_click(args={"source": source}, code=_COPY % "source.value")
+    button.js_on_click(args={"holder": source}, code=_COPY % "holder.value")
     return pn.Row(button, source, margin=0)

@@ -171,6 +171,10 @@ class IdentityPanel(SessionView):
             location.search = f"?{urlencode(query)}" if query else ""
 
         state.param.watch(write, "identity")
+        if asked is not None and asked != state.identity:
+            # a name the list does not offer leaves the address too, once the page has
+            # told the server its address (it would write it back over an earlier change)
+            pn.state.onload(write)
 
 
 class LatestResults(SessionView):

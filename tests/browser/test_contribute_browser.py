@@ -47,6 +47,9 @@ def test_register_upload_with_a_new_tag_find_it_and_report_another_result(
     expect(page.get_by_text("Signed in as bob@example.org (registered user)")).to_be_visible(
         timeout=15_000
     )
+    # the list of identities no longer says he is not registered
+    chooser = page.get_by_label("Demo identity")
+    expect(chooser.locator("option:checked")).to_have_text("Bob Scientist (demo user, registered)")
 
     # Upload a valid result (a seeded one with another score) with a tag made on the spot.
     sample = httpx.get(f"{api}/results", params={"per_page": 1}).json()["items"][0]
@@ -83,21 +86,21 @@ def test_register_upload_with_a_new_tag_find_it_and_report_another_result(
     rows = result_rows(table)
     expect(rows).to_have_count(1)
     expect(cell(table, rows.first, "Tags")).to_have_text("bob-browser-run")
-    expect(table).to_contain_text("9,876.5")
+    expect(table).to_contain_text("9,876.50")  # the column's decimals: c-ray's scores have two
     page.get_by_role("button", name="Show every result").click()  # the rest is one click away
     expect(page.get_by_text(re.compile(r"^(\d+) of \1 results match$"))).to_be_visible()
 
     # Report another result: it is hidden at once, and the API no longer lists it.
     page.goto(dashboard_url)
     show_every_benchmark(page, timeout=30_000)
-    choose_identity(page, "Bob Scientist (demo user, not yet registered)")
+    choose_identity(page, "Bob Scientist (demo user, not yet registered)")  # a new page's list
     expect(page.get_by_text("(registered user)")).to_be_visible(timeout=15_000)
     before = httpx.get(f"{api}/results", params={"per_page": 1}).json()["total"]
     count = page.get_by_text(re.compile(r"^\d+ of \d+ results match"))
     expect(count).to_have_text(f"{before} of {before} results match")
     row = result_rows(explore_table(page))
     row.first.get_by_role("checkbox").check()
-    page.get_by_text("Report a suspicious result").click()
+    page.get_by_role("button", name="Report…").click()  # right above the rows
     widget(page, "What is wrong with it?").fill("Ten times too fast.")
     page.get_by_role("button", name="Report the ticked result").click()
     expect(page.get_by_text("Reported: the result is hidden")).to_be_visible(timeout=15_000)

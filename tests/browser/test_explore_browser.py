@@ -280,8 +280,8 @@ def test_hostile_text_from_the_api_stays_text_in_every_explorer_widget(page, das
         timeout=30_000
     )
     widget(page, "Group by").select_option("tags")
-    summary = page.get_by_role("table").filter(has_text="median")
-    expect(summary.get_by_text(HOSTILE_TAG)).to_have_count(1)
+    summary = page.locator(".summary-table")
+    expect(summary.get_by_role("gridcell", name=HOSTILE_TAG, exact=True)).to_have_count(1)
     page.get_by_text("Plot and summary").scroll_into_view_if_needed()
     page.wait_for_function(f"({POINTS})().length > 0", timeout=15_000)
     tooltip = page.locator(".explore-plot").get_by_text(HOSTILE_TAG)  # its hover, as text
@@ -315,7 +315,7 @@ def test_hostile_text_from_the_api_stays_text_in_every_explorer_widget(page, das
 
     # Side by side with the others (all ticked at once): the key is a row of the comparison.
     table.get_by_role("columnheader").get_by_role("checkbox").check()
-    page.get_by_role("button", name=f"Compare {total} ticked rows").click()
+    page.get_by_role("button", name=f"Compare {total} ticked results").click()
     expect(page.get_by_text(f"{total} results; differing fields are highlighted.")).to_be_visible(
         timeout=10_000
     )

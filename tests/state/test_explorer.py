@@ -168,3 +168,43 @@ async def test_summary_and_reference(explorer):
     explorer.reference = str(summary.index[0])
     relative = explorer.summary()
     assert relative.loc[explorer.reference, "speedup"] == pytest.approx(1.0)
+
+
+async def test_a_switch_leaves_out_a_condition_no_result_meets_and_undo_brings_it_back(explorer):
+    """Conditions made for one benchmark that none of another's results meets, and a
+    reference group it lacks, are not carried over; undo restores the first as it was."""
+    first = explorer.benchmark_id
+    other = next(b for b in explorer.benchmarks if b.id != first and b.json_schema)
+    explorer.param.update(json_filters=["result.score >= 1000000"], reference="no-such-group")
+    before = explorer.url_query()
+    explorer.benchmark_id = other.id
+    await until(lambda: not explorer.loading and explorer.fields and explorer.undo)
+    assert explorer.json_filters == [] and explorer.reference == ""
+    assert "Not carried over to this benchmark" in explorer.notice
+    assert "result.score >= 1000000" in explorer.notice
+    assert len(explorer.filtered) == len(explorer.population) > 0
+
+    explorer.undo_switch()
+    await until(lambda: explorer.benchmark_id == first and not explorer.loading)
+    await until(lambda: set(explorer.population["benchmark_id"]) == {first})
+    assert explorer.json_filters == ["result.score >= 1000000"]
+    assert explorer.undo == {} and explorer.url_query()["benchmark_id"] == before["benchmark_id"]
+    assert explorer.nothing.startswith("No result matches")  # and says which filter
+
+
+async def test_a_switch_keeps_a_condition_some_result_meets(explorer):
+    explorer.json_filters = ["result.score >= 0"]
+    other = next(b for b in explorer.benchmarks if b.id != explorer.benchmark_id and b.json_schema)
+    explorer.benchmark_id = other.id
+    await until(lambda: not explorer.loading and explorer.fields)
+    await until(lambda: set(explorer.population["benchmark_id"]) == {other.id})
+    assert explorer.json_filters == ["result.score >= 0"] and explorer.undo == {}
+
+
+async def test_clear_all_filters_leaves_every_result(explorer):
+    explorer.param.update(text="nosuchword", json_filters=["result.score >= 0"])
+    assert explorer.filtered.empty and explorer.narrowed
+    assert "Without Search: nosuchword" in explorer.nothing
+    explorer.clear_filters()
+    assert not explorer.narrowed and explorer.nothing == ""
+    assert len(explorer.filtered) == len(explorer.population)

@@ -286,6 +286,8 @@ class LoadProgress(ExplorerView):
 
     def _describe(self, loading: bool, progress: tuple[int, int], filtered, problem: str) -> str:
         done, total = progress
+        if loading and not self.state.benchmark_id:
+            return "Loading the benchmarks…"
         if loading:
             return f"Loading results: {done:,} of {f'{total:,}' if total else '?'} pages"
         if problem:  # the alert says why; no count of what is not there
