@@ -320,6 +320,26 @@ def leaves(document: dict, prefix: str = "") -> dict:
 
 # --- served dashboards -----------------------------------------------------------------
 
+#: What a page logs in the browser's console that no code of the dashboard causes.
+NOT_OURS = {
+    # Chromium's software GL (the plots' WebGL under --disable-gpu)
+    "GL Driver Message",
+    # Panel's Tabulator view sets a remote page count before Tabulator has built the
+    # table (its setMaxPage and setColumns are called on the model's change, unguarded)
+    "Table Not Initialized - Calling the",
+}
+
+
+def our_console_warnings(page) -> list[str]:
+    """The warnings and errors a page logged that the dashboard's own code causes."""
+    return [
+        message
+        for message in page.console
+        if message.startswith(("warning:", "error:"))
+        and not any(theirs in message for theirs in NOT_OURS)
+    ]
+
+
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
 

@@ -15,6 +15,7 @@ from helpers import (
     choose_identity,
     eventually,
     explore_table,
+    our_console_warnings,
     result_rows,
     tab,
 )
@@ -24,6 +25,13 @@ SIZES = [pytest.param((1440, 900), id="1440x900"), pytest.param((1024, 768), id=
 MATCH = re.compile(r"^(\d+) of (\d+) results match")
 C_RAY = "thechristophe/openbench-c-ray"
 DEEP_LEARNING = "deephdc/deep-oc-benchmarks_cnn"
+
+
+@pytest.fixture(autouse=True)
+def quiet(page):
+    """Whatever a test does, the page logs no warning or error of the dashboard's making."""
+    yield
+    assert our_console_warnings(page) == []
 
 
 def benchmark(api: str, image: str) -> tuple[str, int]:

@@ -5,18 +5,10 @@ deprecation on every render (about a hundred a page, see :mod:`dashboard.views.c
 
 from __future__ import annotations
 
-from helpers import LOADED
+from helpers import LOADED, our_console_warnings
 from playwright.sync_api import expect
 
 C_RAY = "thechristophe/openbench-c-ray:1.1"
-#: Messages the page logs that no code of the dashboard causes.
-NOT_OURS = {
-    # Chromium's software GL (the plots' WebGL under --disable-gpu)
-    "GL Driver Message",
-    # Panel's Tabulator view sets a remote page count before Tabulator has built the
-    # table (its setMaxPage is called on the model's change, unguarded)
-    "Table Not Initialized - Calling the setMaxPage function",
-}
 
 
 def test_exploring_a_benchmark_logs_no_warning_of_ours(page, dashboard_url):
@@ -30,10 +22,4 @@ def test_exploring_a_benchmark_logs_no_warning_of_ours(page, dashboard_url):
     page.wait_for_timeout(1_500)  # the filters' options follow the count: drawn again
 
     assert [message for message in page.console if "allowHTML" in message] == []
-    ours = [
-        message
-        for message in page.console
-        if message.startswith(("warning:", "error:"))
-        and not any(theirs in message for theirs in NOT_OURS)
-    ]
-    assert ours == []
+    assert our_console_warnings(page) == []
