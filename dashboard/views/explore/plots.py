@@ -128,8 +128,15 @@ class PlotsPanel(ExplorerView):
         summary = self.state.summary()
         groups = [""] + [str(g) for g in summary.index] if not summary.empty else [""]
         offer(self._reference, {group: group for group in groups}, self.state.reference)
-        field = self.state.field(self.state.plot_y) if self.state.plot_y else None
-        self._summary.show(summary, self.state.plot_group, field.unit if field else None)
+        state = self.state
+        field = state.field(state.plot_y) if state.plot_y else None
+        self._summary.show(
+            summary,
+            state.plot_group,
+            field.unit if field else None,
+            state.population,
+            f"json.{state.plot_y}",
+        )
 
 
 #: A differing row: pale yellow with dark text, readable under either theme (the dark

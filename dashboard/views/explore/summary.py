@@ -35,10 +35,15 @@ def summary_frame(summary: pd.DataFrame, group: str) -> pd.DataFrame:
     return shown.rename(columns={shown.columns[0]: group})
 
 
-def summary_formats(frame: pd.DataFrame) -> dict[str, NumberFormatter]:
-    """Each number column's formatter: the unit's columns share their decimals."""
+def shared_decimals(frame: pd.DataFrame) -> int:
+    """The decimals of the columns in the plotted value's unit (they are read together)."""
     in_unit = [column for column in _IN_UNIT if column in frame.columns]
-    shared = decimals_for(frame[in_unit].to_numpy().ravel()) if in_unit else 0
+    return decimals_for(frame[in_unit].to_numpy().ravel()) if in_unit else 0
+
+
+def summary_formats(frame: pd.DataFrame, shared: int) -> dict[str, NumberFormatter]:
+    """Each number column's formatter: the unit's columns share ``shared`` decimals."""
+    in_unit = [column for column in _IN_UNIT if column in frame.columns]
     formats = {"n": NumberFormatter(format="0,0")}
     for column in in_unit:
         formats[column] = NumberFormatter(format=numbro_format(shared), text_align="right")
@@ -63,10 +68,36 @@ class SummaryTable(pn.viewable.Viewer):
             css_classes=["summary-table"],
             visible=False,
         )
+        self._shaped: tuple = ()  # what the titles and formats were made for
+        self._values_of: tuple = ()
+        self._decimals = 0
 
-    def show(self, summary: pd.DataFrame, group: str, unit: str | None) -> None:
-        """The summary of ``group`` groups (a facet's name), values in ``unit``."""
+    def show(
+        self,
+        summary: pd.DataFrame,
+        group: str,
+        unit: str | None,
+        population: pd.DataFrame | None = None,
+        column: str = "",
+    ) -> None:
+        """The summary of ``group`` groups (a facet's name), values in ``unit``; the
+        decimals from ``population``'s ``column`` (every value loaded: the same while
+        filters change), else from the summary's own."""
         frame = summary_frame(summary, group)
+        if population is None or column not in population.columns:
+            decimals = shared_decimals(frame)
+        else:
+            known = self._values_of
+            if not known or known[0] is not population or known[1] != column:
+                # once per load and plotted value
+                self._decimals = decimals_for(population[column].to_numpy())
+                self._values_of = (population, column)
+            decimals = self._decimals
+        shape = (group, unit, tuple(frame.columns), decimals)
+        if shape == self._shaped:  # a filter changed: only the numbers (columns drawn once)
+            self._table.param.update(value=frame, visible=not frame.empty)
+            return
+        self._shaped = shape
         suffix = f" [{unit}]" if unit else ""
         titles = {
             column: html_label(TITLES[column].format(unit=suffix))
@@ -77,7 +108,7 @@ class SummaryTable(pn.viewable.Viewer):
         self._table.param.update(
             value=frame,
             titles=titles,
-            formatters=summary_formats(frame),
+            formatters=summary_formats(frame, decimals),
             visible=not frame.empty,
         )
 
