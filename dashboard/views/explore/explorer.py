@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from urllib.parse import parse_qsl, urlencode
 
 import panel as pn
 import param
+from panel.io.document import hold
 
 from dashboard.state import SessionState
 from dashboard.state.explorer import (
@@ -27,6 +29,21 @@ from dashboard.views.explore.filters import (
 from dashboard.views.explore.menu import BenchmarkMenu
 from dashboard.views.explore.plots import Comparison, PlotsPanel
 from dashboard.views.explore.table import ResultsTable
+
+
+def held_page(document):
+    """What holds ``document``'s updates (the page of this view) while loaded results are
+    shown: Bokeh works out the page's models once, not once per view that changes."""
+    if document is None:  # a notebook: nothing to hold
+        return contextlib.nullcontext
+
+    def held():
+        try:
+            return hold(document, freeze=True)
+        except TypeError:  # a Panel before hold's freeze
+            return hold(document)
+
+    return held
 
 
 def compare_label(ticked: int) -> str:
@@ -52,6 +69,7 @@ class ResultsExplorer(pn.viewable.Viewer):
     def __init__(self, state: ExplorerState, session: SessionState | None = None, **params):
         super().__init__(**params)
         self.state = state
+        state.batched = held_page(pn.state.curdoc)
         self.benchmark = BenchmarkChooser(state=state)
         self.progress = LoadProgress(state=state)
         self._session = session
@@ -148,17 +166,17 @@ class ResultsExplorer(pn.viewable.Viewer):
         compare = pn.widgets.Button(label=compare_label(0), color="primary", disabled=True)
         compare.on_click(lambda _event: self._comparison.show(state.ticked))
         actions = [compare]
-        claim = None
+        # The report form is made when first asked for: few visitors report a result.
+        self._claim_slot = pn.Column(sizing_mode="stretch_width")
+        self._claim: ClaimPanel | None = None
+        report = pn.widgets.Button(label="Report…", disabled=True, width=110)
+        report.on_click(lambda _event: self._report())
         if self._session is not None:
-            claim = ClaimPanel(state=state, session=self._session)
-            report = pn.widgets.Button(label="Report…", disabled=True, width=110)
-            report.on_click(lambda _event: claim.open())
             actions.append(report)
 
         def count_ticked(event) -> None:
             compare.param.update(label=compare_label(len(event.new)), disabled=len(event.new) < 2)
-            if claim is not None:
-                report.disabled = len(event.new) != 1
+            report.disabled = len(event.new) != 1
 
         state.param.watch(count_ticked, "ticked")
         # What acts on the rows sits right above them: tick, then compare, report, export.
@@ -169,9 +187,7 @@ class ResultsExplorer(pn.viewable.Viewer):
             align_items="center",
             sizing_mode="stretch_width",
         )
-        results = [self._table.columns_choice, bar, self._comparison]
-        if claim is not None:
-            results.append(claim)
+        results = [self._table.columns_choice, bar, self._comparison, self._claim_slot]
         main = pn.Column(
             pn.Card(self._plots, title="Plot and summary", sizing_mode="stretch_width"),
             pn.Card(
@@ -187,6 +203,15 @@ class ResultsExplorer(pn.viewable.Viewer):
             sizing_mode="stretch_width",
         )
         return main
+
+    def _report(self) -> None:
+        """The report form, under the bar of actions (made on its first use)."""
+        if self._claim is None:
+            self._claim = ClaimPanel(state=self.state, session=self._session)
+            self._claim.open()
+            self._claim_slot.objects = [self._claim]
+        else:
+            self._claim.open()
 
     def _show_body(self, *_events) -> None:
         chosen = bool(self.state.benchmark_id)

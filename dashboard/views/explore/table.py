@@ -107,7 +107,8 @@ class ResultsTable(ExplorerView):
         #: in view.
         self.code = self._code_panel()
         state.param.watch(self._refresh, ["filtered", "picked"])
-        state.param.watch(self._restyle, ["columns", "fields", "population"])
+        state.param.watch(self._restyle, ["columns", "fields"])
+        self._formatted_for: pd.DataFrame | None = None  # the results the formats fit
         state.param.watch(self._show_code, [*FILTER_PARAMETERS, "benchmark_id"])
         #: The choice of columns (the explorer puts its bar of actions under it).
         self.columns_choice = self._columns
@@ -146,8 +147,11 @@ class ResultsTable(ExplorerView):
             f"Showing the {len(table):,} results picked in the plot." if picked else ""
         )
         self._picked.visible = self._show_all.visible = picked
-        if list(table.columns) != list(self._table.value.columns):
-            self._restyle()
+        if (
+            list(table.columns) != list(self._table.value.columns)
+            or self._formatted_for is not self.state.population
+        ):
+            self._restyle()  # other columns, or other results: their formats too
             return
         self._table.value = table
 
@@ -169,7 +173,8 @@ class ResultsTable(ExplorerView):
             self._table.header_tooltips = {
                 f"json.{f.path}": html_label(f.description) for f in state.fields if f.description
             }
-            self._table.formatters = self._formatters(table, self.state.population)
+            self._table.formatters = self._formatters(table, state.population)
+            self._formatted_for = state.population
             self._table.sorters = self._sorters(table)
             self._table.value = table
 
