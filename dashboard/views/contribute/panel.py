@@ -47,7 +47,12 @@ class ContributePanel(SessionView):
         self._hint.object = (
             "Register first (above) to upload results and submit benchmarks."
             if session.signed_in
-            else "Sign in to contribute: results, benchmarks, sites, flavors and tags."
+            else (
+                "Choose a demo identity (in the sidebar) to contribute: results, benchmarks, "
+                "sites, flavors and tags."
+                if session.sandbox
+                else "Sign in to contribute: results, benchmarks, sites, flavors and tags."
+            )
         )
         self._hint.visible = not session.registered
         self._tabs.visible = session.registered
