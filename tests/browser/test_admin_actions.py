@@ -47,21 +47,16 @@ def test_approving_asks_in_the_primary_colour_and_rejecting_in_red(page, dashboa
     reject = page.get_by_role("button", name="Reject the ticked submissions")
     assert blueish(colour(approve)) and reddish(colour(reject))
 
-    approve.click()
-    expect(confirmation.get_by_text(f"Approve {label}?", exact=True)).to_be_visible()
-    confirm = confirmation.get_by_role("button", name=f"Approve {label}", exact=True)
-    expect(confirm).to_have_class(re.compile(r"\bbk-btn-primary\b"))
-    assert blueish(colour(confirm)), colour(confirm)
-    expect(confirmation.get_by_text("They become public")).to_be_visible()
-    confirmation.get_by_role("button", name="Cancel").click()
-    expect(confirm).to_be_hidden()
-
-    reject.click()
-    expect(confirmation.get_by_text(f"Reject and delete {label}?", exact=True)).to_be_visible()
-    confirm = confirmation.get_by_role("button", name=f"Reject and delete {label}", exact=True)
-    expect(confirm).to_have_class(re.compile(r"\bbk-btn-danger\b"))
-    assert reddish(colour(confirm)), colour(confirm)
-    expect(confirmation.get_by_text("this cannot be undone")).to_be_visible()
-    confirmation.get_by_role("button", name="Cancel").click()
-    expect(confirm).to_be_hidden()
+    for button, asked, kind, looks_right, said in (
+        (approve, f"Approve {label}", "primary", blueish, "They become public"),
+        (reject, f"Reject and delete {label}", "danger", reddish, "this cannot be undone"),
+    ):
+        button.click()
+        expect(confirmation.get_by_text(f"{asked}?", exact=True)).to_be_visible()
+        confirm = confirmation.get_by_role("button", name=asked, exact=True)
+        expect(confirm).to_have_class(re.compile(rf"\bbk-btn-{kind}\b"))
+        assert looks_right(colour(confirm)), colour(confirm)
+        expect(confirmation.get_by_text(said)).to_be_visible()
+        confirmation.get_by_role("button", name="Cancel").click()
+        expect(confirm).to_be_hidden()
     assert page.dialogs == [] and page.console_errors == []

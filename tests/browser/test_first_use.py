@@ -81,7 +81,7 @@ def test_a_switch_of_benchmark_drops_what_no_result_meets_says_so_and_undoes(pag
     chooser.select_option(label=chooser.locator("option").filter(has_text=C_RAY).inner_text())
     expect(count(page)).to_have_text(f"{c_ray_total} of {c_ray_total} results match")
     notice = page.get_by_text("Not carried over to this benchmark")
-    expect(notice).to_contain_text("result.unit == images/s")
+    expect(notice).to_contain_text("result.unit == images/s", timeout=15_000)
     expect(notice).to_contain_text("(unit is never images/s)")
     expect(sidebar.get_by_text("result.unit == images/s")).to_be_hidden()
 
