@@ -30,9 +30,12 @@ import pandas as pd
 
 from dashboard.api import PerfClient, SyncClient, TokenSource
 from dashboard.config import resolve_api
+from dashboard.plots.spec import default_value
 from dashboard.results.filters import Filters, apply
-from dashboard.results.frame import results_frame
+from dashboard.results.frame import documents, results_frame
+from dashboard.results.ranking import ranking
 from dashboard.schema.fields import fields_from_data
+from dashboard.schema.flatten import flatten_schema
 from dashboard.signin import decide
 
 
@@ -72,6 +75,38 @@ class NotebookClient(SyncClient):
             json_paths = [f.path for f in fields_from_data([r.json for r in results])]
         frame = results_frame(results, json_paths)
         return apply(frame, local).reset_index(drop=True)
+
+    def compare(
+        self,
+        benchmark_id: str,
+        metric: str | None = None,
+        by: tuple[str, ...] = ("site", "flavor"),
+        reference: str | None = None,
+        lower_is_better: bool | None = None,
+        **query,
+    ) -> pd.DataFrame:
+        """Where to run: the benchmark's results ranked per ``by`` group against
+        ``reference`` (default: the middle group), best first, with each ratio's 95 %
+        interval and a verdict (:mod:`dashboard.results.ranking`).
+
+        ``metric`` is a JSON path (default: the number field the schema suggests);
+        ``lower_is_better`` defaults to what the schema says of it (else lower).
+        ``query``: the filters of :meth:`frame`.
+        """
+        (benchmark,) = [b for b in self.benchmarks.all() if b.id == benchmark_id] or [None]
+        fields = flatten_schema(benchmark.json_schema) if benchmark is not None else []
+        frame = self.frame(benchmark_id=benchmark_id, **query)
+        if metric is None:
+            metric = default_value(fields, frame) or default_value(
+                fields_from_data(documents(frame["raw"])), frame
+            )
+        if lower_is_better is None:
+            field = next((f for f in fields if f.path == metric), None)
+            known = field.lower_is_better if field is not None else None
+            lower_is_better = True if known is None else known
+        return ranking(
+            frame, f"json.{metric}", lower_is_better=lower_is_better, by=by, reference=reference
+        )
 
 
 def connect(api_url: str | None = None, token=None) -> NotebookClient:

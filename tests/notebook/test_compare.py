@@ -1,0 +1,47 @@
+"""``client.compare`` over HTTP against the sandbox: the groups and their n are what the
+API returns per site and flavor."""
+
+from __future__ import annotations
+
+import httpx
+import pytest
+
+from dashboard.notebook import NotebookClient
+from dashboard.results.ranking import BOOTSTRAP, DISTRIBUTION_FREE
+
+
+@pytest.fixture
+def client(sandbox_url):
+    with NotebookClient(sandbox_url) as client:
+        yield client
+
+
+def per_site_and_flavor(api: str, benchmark_id: str) -> dict[str, int]:
+    """What the API counts per site / flavor for the benchmark (one request per pair)."""
+    counts = {}
+    for site in httpx.get(f"{api}/sites", params={"per_page": 100}).json()["items"]:
+        flavors = httpx.get(f"{api}/sites/{site['id']}/flavors", params={"per_page": 100})
+        for flavor in flavors.json()["items"]:
+            total = httpx.get(
+                f"{api}/results",
+                params={"benchmark_id": benchmark_id, "site_id": site["id"],
+                        "flavor_id": flavor["id"], "per_page": 1},
+            ).json()["total"]  # fmt: skip
+            if total:
+                counts[f"{site['name']} / {flavor['name']}"] = total
+    return counts
+
+
+def test_the_ranking_has_a_row_per_site_and_flavor_with_the_apis_counts(client, sandbox_url):
+    c_ray = next(b for b in client.benchmarks.all() if "c-ray" in b.docker_image)
+    ranked = client.compare(c_ray.id)
+    assert dict(zip(ranked["group"], ranked["n"], strict=True)) == per_site_and_flavor(
+        sandbox_url, c_ray.id
+    )
+    assert (ranked["verdict"] == "reference").sum() == 1
+    assert set(ranked["method"]) <= {"", BOOTSTRAP, DISTRIBUTION_FREE}
+    # c-ray's score is a time: lower is better, so the best first has the smallest median
+    with_enough = ranked[ranked["n"] >= 3]
+    assert with_enough["median"].iloc[0] == with_enough["median"].min()
+    few = ranked[ranked["n"] < 3]
+    assert (few["verdict"] == "too few results to conclude").all()
