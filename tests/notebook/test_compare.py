@@ -45,3 +45,18 @@ def test_the_ranking_has_a_row_per_site_and_flavor_with_the_apis_counts(client, 
     assert with_enough["median"].iloc[0] == with_enough["median"].min()
     few = ranked[ranked["n"] < 3]
     assert (few["verdict"] == "too few results to conclude").all()
+
+
+def test_the_deep_learning_results_mix_configurations_and_c_ray_does_not(client):
+    from dashboard.results.configs import configurations
+    from dashboard.schema.flatten import flatten_schema
+
+    benchmarks = {b.docker_image: b for b in client.benchmarks.all()}
+    deep = benchmarks["deephdc/deep-oc-benchmarks_cnn"]
+    mixed = configurations(client.frame(benchmark_id=deep.id), flatten_schema(deep.json_schema))
+    assert "training.model" in mixed.columns and len(mixed) > 1
+    assert mixed["n"].is_monotonic_decreasing
+    assert mixed["n"].sum() == client.results.list(benchmark_id=deep.id, per_page=1).total
+    c_ray = benchmarks["thechristophe/openbench-c-ray"]
+    alone = configurations(client.frame(benchmark_id=c_ray.id), flatten_schema(c_ray.json_schema))
+    assert len(alone) == 1
