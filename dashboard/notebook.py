@@ -33,6 +33,7 @@ from dashboard.config import resolve_api
 from dashboard.plots.spec import default_value
 from dashboard.results.filters import Filters, apply
 from dashboard.results.frame import documents, results_frame
+from dashboard.results.profile import profile
 from dashboard.results.ranking import ranking
 from dashboard.schema.fields import fields_from_data
 from dashboard.schema.flatten import flatten_schema
@@ -107,6 +108,14 @@ class NotebookClient(SyncClient):
         return ranking(
             frame, f"json.{metric}", lower_is_better=lower_is_better, by=by, reference=reference
         )
+
+    def profile(self, weights: Mapping[str, float], **options) -> pd.DataFrame:
+        """A workload's ranking: ``weights`` maps benchmark ids to their weight; each is
+        compared as :meth:`compare` does (``options``: its ``by``, ``reference``...), and
+        the groups ranked by the weighted geometric mean of how many times better than
+        each reference they are. Groups missing a benchmark come last, saying which."""
+        rankings = {bench: self.compare(bench, **options) for bench in weights}
+        return profile(rankings, weights)
 
 
 def connect(api_url: str | None = None, token=None) -> NotebookClient:

@@ -60,3 +60,15 @@ def test_the_deep_learning_results_mix_configurations_and_c_ray_does_not(client)
     c_ray = benchmarks["thechristophe/openbench-c-ray"]
     alone = configurations(client.frame(benchmark_id=c_ray.id), flatten_schema(c_ray.json_schema))
     assert len(alone) == 1
+
+
+def test_a_workload_profile_ranks_the_groups_of_two_benchmarks_and_says_what_is_missing(client):
+    benchmarks = {b.docker_image: b for b in client.benchmarks.all()}
+    c_ray, stream = benchmarks["thechristophe/openbench-c-ray"], benchmarks["eoscperf/stream"]
+    table = client.profile({c_ray.id: 2.0, stream.id: 1.0})
+    everywhere = set(client.compare(c_ray.id)["group"]) | set(client.compare(stream.id)["group"])
+    assert set(table["group"]) == everywhere  # none dropped
+    complete = table[table["missing"] == ""]
+    assert list(complete["score"]) == sorted(complete["score"], reverse=True)
+    apart = table[table["missing"] != ""]
+    assert apart.index.min() > complete.index.max()  # ranked after the complete ones
