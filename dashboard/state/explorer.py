@@ -13,7 +13,6 @@ stops waiting for that load.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import time
 from collections.abc import Mapping
 
@@ -113,11 +112,6 @@ class ExplorerState(FilterChoices, ExplorerOutput, ClientState):
     )
 
     sandbox = param.Boolean(default=False, doc="Whether the API read is the embedded sandbox.")
-    batched = param.Callable(
-        default=contextlib.nullcontext,
-        doc="A context manager the loaded results are shown within (the views give one "
-        "that holds their page's updates until all are made).",
-    )
     benchmarks = param.List(default=[], doc="The approved benchmarks to choose from.")
     fields = param.List(default=[], doc="The benchmark's fields: its schema's, then the data's.")
     # Frames of their own per instance: pandas notes each view of a frame on it, and a
@@ -267,10 +261,6 @@ class ExplorerState(FilterChoices, ExplorerOutput, ClientState):
 
     def _show(self, loaded: Loaded) -> None:
         """The loaded results in place of the previous ones, a link's choices checked."""
-        with self.batched():  # every view follows at once, in one update of the page
-            self._show_now(loaded)
-
-    def _show_now(self, loaded: Loaded) -> None:
         from_link, self._from_link = self._from_link, frozenset()
         before, self._before = self._before, None
         switched = before is not None and "benchmark_id" not in from_link

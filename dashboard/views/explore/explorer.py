@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 import asyncio
-import contextlib
 from urllib.parse import parse_qsl, urlencode
 
 import panel as pn
 import param
-from panel.io.document import hold
 
 from dashboard.state import SessionState
 from dashboard.state.explorer import (
@@ -29,21 +27,6 @@ from dashboard.views.explore.filters import (
 from dashboard.views.explore.menu import BenchmarkMenu
 from dashboard.views.explore.plots import Comparison, PlotsPanel
 from dashboard.views.explore.table import ResultsTable
-
-
-def held_page(document):
-    """What holds ``document``'s updates (the page of this view) while loaded results are
-    shown: Bokeh works out the page's models once, not once per view that changes."""
-    if document is None:  # a notebook: nothing to hold
-        return contextlib.nullcontext
-
-    def held():
-        try:
-            return hold(document, freeze=True)
-        except TypeError:  # a Panel before hold's freeze
-            return hold(document)
-
-    return held
 
 
 def compare_label(ticked: int) -> str:
@@ -69,7 +52,6 @@ class ResultsExplorer(pn.viewable.Viewer):
     def __init__(self, state: ExplorerState, session: SessionState | None = None, **params):
         super().__init__(**params)
         self.state = state
-        state.batched = held_page(pn.state.curdoc)
         self.benchmark = BenchmarkChooser(state=state)
         self.progress = LoadProgress(state=state)
         self._session = session
