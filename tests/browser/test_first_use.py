@@ -23,6 +23,8 @@ from playwright.sync_api import expect
 
 SIZES = [pytest.param((1440, 900), id="1440x900"), pytest.param((1024, 768), id="1024x768")]
 MATCH = re.compile(r"^(\d+) of (\d+) results match")
+#: What the count says once the results are loaded (before, it may say "0 of 0" a moment)
+LOADED_COUNT = re.compile(r"^[\d,]+ of [1-9][\d,]* results match")
 # image:tag: other tests submit (and approve) benchmarks of the same images, other tags
 C_RAY = "thechristophe/openbench-c-ray:1.1"
 DEEP_LEARNING = "deephdc/deep-oc-benchmarks_cnn:1.4.0-gpu"
@@ -50,7 +52,7 @@ def open_explorer(page, dashboard_url: str, image: str = C_RAY, **query) -> tupl
     benchmark_id, total = benchmark(api_url_of(page), image)
     link = {"benchmark_id": benchmark_id, **query}
     page.goto(f"{dashboard_url}?{urlencode(link)}")
-    expect(page.get_by_text(MATCH)).to_be_visible(timeout=30_000)
+    expect(page.get_by_text(LOADED_COUNT)).to_be_visible(timeout=30_000)
     return benchmark_id, total
 
 

@@ -288,6 +288,8 @@ class LoadProgress(ExplorerView):
         done, total = progress
         if loading and not self.state.benchmark_id:
             return "Loading the benchmarks…"
+        if not self.state.started and self.state.benchmark_id:
+            return "Loading results…"  # a link's benchmark, before the page has loaded
         if loading:
             return f"Loading results: {done:,} of {f'{total:,}' if total else '?'} pages"
         if problem:  # the alert says why; no count of what is not there
