@@ -30,12 +30,12 @@ import pandas as pd
 
 from dashboard.api import PerfClient, SyncClient, TokenSource
 from dashboard.config import resolve_api
-from dashboard.plots.spec import default_value
 from dashboard.results.filters import Filters, apply
 from dashboard.results.frame import documents, results_frame
 from dashboard.results.profile import profile
 from dashboard.results.ranking import ranking
-from dashboard.schema.fields import fields_from_data
+from dashboard.results.where import answer, headline_metric, prepare
+from dashboard.schema.fields import fields_from_data, merge_fields
 from dashboard.schema.flatten import flatten_schema
 from dashboard.signin import decide
 
@@ -84,30 +84,45 @@ class NotebookClient(SyncClient):
         by: tuple[str, ...] = ("site", "flavor"),
         reference: str | None = None,
         lower_is_better: bool | None = None,
+        *,
+        configuration: str = "",
+        per: str = "result",
         **query,
     ) -> pd.DataFrame:
         """Where to run: the benchmark's results ranked per ``by`` group against
         ``reference`` (default: the middle group), best first, with each ratio's 95 %
-        interval and a verdict (:mod:`dashboard.results.ranking`).
+        interval and a verdict: the Compare view's numbers, from the same code
+        (:mod:`dashboard.results.where`).
 
-        ``metric`` is a JSON path (default: the number field the schema suggests);
+        ``metric`` is a JSON path (default: the headline number the view picks);
         ``lower_is_better`` defaults to what the schema says of it (else lower).
-        ``query``: the filters of :meth:`frame`.
+        ``configuration`` (by site and flavor only): the key of the set-up compared
+        when the results mix several (default: the most common); ``per``: ``"result"``,
+        ``"core"`` or ``"GPU"``. ``query``: the filters of :meth:`frame`.
         """
-        (benchmark,) = [b for b in self.benchmarks.all() if b.id == benchmark_id] or [None]
-        fields = flatten_schema(benchmark.json_schema) if benchmark is not None else []
+        benchmark = next((b for b in self.benchmarks.all() if b.id == benchmark_id), None)
         frame = self.frame(benchmark_id=benchmark_id, **query)
-        if metric is None:
-            metric = default_value(fields, frame) or default_value(
-                fields_from_data(documents(frame["raw"])), frame
-            )
+        fields = flatten_schema(benchmark.json_schema) if benchmark is not None else []
+        fields = merge_fields(fields, fields_from_data(documents(frame["raw"])))
+        metric = metric or headline_metric(fields, frame)
         if lower_is_better is None:
             field = next((f for f in fields if f.path == metric), None)
             known = field.lower_is_better if field is not None else None
             lower_is_better = True if known is None else known
-        return ranking(
-            frame, f"json.{metric}", lower_is_better=lower_is_better, by=by, reference=reference
+        if tuple(by) != ("site", "flavor"):
+            column = f"json.{metric}"
+            return ranking(
+                frame, column, lower_is_better=lower_is_better, by=by, reference=reference
+            )
+        found = answer(
+            prepare(frame, fields),
+            metric,
+            lower_is_better=lower_is_better,
+            reference=reference or "",
+            configuration=configuration,
+            per=per,
         )
+        return found.ranked
 
     def profile(self, weights: Mapping[str, float], **options) -> pd.DataFrame:
         """A workload's ranking: ``weights`` maps benchmark ids to their weight; each is

@@ -32,6 +32,7 @@ __all__ = [
     "RANKING_COLUMNS",
     "group_values",
     "median_group",
+    "per_unit",
     "rank_groups",
     "ranking",
     "ratio_interval",
@@ -213,6 +214,19 @@ def weighted_geometric_mean(ratios: Mapping[str, float], weights: Mapping[str, f
         return math.nan
     total = sum(weight for _, weight in kept)
     return math.exp(sum(log * weight for log, weight in kept) / total)
+
+
+def per_unit(values, count, *, lower_is_better: bool):
+    """A metric per core (or per GPU), ``count`` of them per value: a rate (higher is
+    better) is divided by the count, a time (lower is better) multiplied by it (core
+    seconds), so that either way the machine doing more per core ranks first. NaN
+    where the count is missing or not positive. A Series keeps its index."""
+    numbers = np.asarray(values, dtype=np.float64)
+    counts = np.asarray(count, dtype=np.float64)
+    with np.errstate(invalid="ignore"):
+        counts = np.where(counts > 0, counts, np.nan)
+    found = numbers * counts if lower_is_better else numbers / counts
+    return pd.Series(found, index=values.index) if isinstance(values, pd.Series) else found
 
 
 def group_values(
