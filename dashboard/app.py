@@ -18,11 +18,13 @@ from dashboard.signin import SignIn, decide, demo_tokens
 from dashboard.signin.demo import DemoTokens
 from dashboard.state import SessionState
 from dashboard.state.admin import AdminQueue
+from dashboard.state.compare import CompareState
 from dashboard.state.explorer import ExplorerState
 from dashboard.state.submit import SubmitState
 from dashboard.state.upload import UploadState
 from dashboard.views import AppShell
 from dashboard.views.admin.panel import AdminPanel
+from dashboard.views.compare.panel import CompareView
 from dashboard.views.contribute.panel import ContributePanel
 from dashboard.views.explore.explorer import ResultsExplorer
 
@@ -89,10 +91,12 @@ def create_app(
     state = session_state(target.url, tokens, sandbox=on_sandbox)
     client = state.client
     explorer = ResultsExplorer(ExplorerState(client=client, sandbox=on_sandbox), session=state)
+    compare = CompareView(state=CompareState(client=client), sandbox=on_sandbox)
     submit = SubmitState(client=client)
     upload = UploadState(client=client, submitter=submit)
     shell = AppShell(
         state=state,
+        compare=compare,
         explorer=explorer,
         contribute=lambda: ContributePanel(state=state, upload=upload, submit=submit),
         admin=lambda: AdminPanel(reviewed_for(AdminQueue(client=client), upload)),
@@ -102,7 +106,9 @@ def create_app(
         # Work still under way would only meet a closed client: each part stops, and
         # the client is closed whatever any of them does.
         try:
-            for stop in (state.stop, explorer.state.stop, upload.stop, submit.stop, shell.close):
+            stops = (state.stop, compare.state.stop, explorer.state.stop, upload.stop,
+                     submit.stop, shell.close)  # fmt: skip
+            for stop in stops:
                 try:
                     stop()
                 except Exception:
@@ -112,6 +118,8 @@ def create_app(
 
     async def retry_explorer(_event) -> None:  # "Retry" covers a load that failed too
         await explorer.state.retry()
+        if compare.state.problem:
+            await compare.state.start()
 
     state.param.watch(retry_explorer, "retried")
     pn.state.on_session_destroyed(end_session)
@@ -121,8 +129,11 @@ def create_app(
         # (``panel serve`` runs no code of ours before its first session)
         sessions_on_the_loop(served.server_context.application_context.io_loop)
     explorer.share_in_url()
+    compare.share_in_url()
     shell.identity.keep_in_url()
+    shell.keep_tab_in_url()
     pn.state.onload(state.refresh)
+    pn.state.onload(compare.state.start)
     pn.state.onload(explorer.state.start)
     return shell
 

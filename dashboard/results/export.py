@@ -17,7 +17,7 @@ from dashboard.api.query import encode_params
 from dashboard.results.filters import Filters
 from dashboard.results.frame import documents
 
-__all__ = ["query_snippets", "to_csv", "to_json"]
+__all__ = ["compare_snippet", "query_snippets", "ranking_csv", "to_csv", "to_json"]
 
 
 def _iso_z(column: pd.Series) -> np.ndarray:
@@ -132,3 +132,61 @@ def query_snippets(
     params = encode_params({**query, "per_page": 100, "page": 1})
     url = f"{base_url}/results?{urlencode(params)}"
     return python, f"curl -s {shlex.quote(url)}"
+
+
+def ranking_csv(
+    ranked: pd.DataFrame,
+    *,
+    benchmark: str,
+    metric: str,
+    unit: str,
+    lower_is_better: bool,
+    per: str = "result",
+    configuration: str = "",
+) -> str:
+    """The Compare view's ranking as CSV: a row per site + flavor, best first, each
+    saying what was compared (benchmark, metric and unit, direction, per what, the
+    configuration, the reference) so that the file stands on its own."""
+    reference = ranked.loc[ranked["verdict"] == "reference", "group"]
+    if lower_is_better:
+        with np.errstate(divide="ignore"):
+            low, high = 1 / ranked["high"], 1 / ranked["low"]
+    else:
+        low, high = ranked["low"], ranked["high"]
+    table = pd.DataFrame(
+        {
+            "rank": range(1, len(ranked) + 1),
+            "site": ranked.get("site", ranked["group"]),
+            "flavor": ranked.get("flavor", ""),
+            "n": ranked["n"],
+            f"median [{unit}]" if unit else "median": ranked["median"],
+            f"q1 [{unit}]" if unit else "q1": ranked["q1"],
+            f"q3 [{unit}]" if unit else "q3": ranked["q3"],
+            "times_better": ranked["times_better"],
+            "times_better_95_low": low,
+            "times_better_95_high": high,
+            "verdict": ranked["verdict"],
+            "interval_method": ranked["method"],
+            "reference": reference.iloc[0] if len(reference) else "",
+            "benchmark": benchmark,
+            "metric": metric,
+            "better": "lower" if lower_is_better else "higher",
+            "per": per,
+            "configuration": configuration,
+        }
+    )
+    return table.to_csv(index=False)
+
+
+def compare_snippet(
+    base_url: str, benchmark_id: str, choices: dict[str, Any], *, sandbox: bool = False
+) -> str:
+    """Python that gives the same ranking as the Compare view (``choices``: the
+    arguments of ``client.compare`` that differ from their defaults)."""
+    listed = "".join(f"    {name}={value!r},\n" for name, value in choices.items())
+    return (
+        (SANDBOX_NOTE if sandbox else "")
+        + "import dashboard\n\n"
+        + f"client = dashboard.connect({base_url!r})\n"
+        + f"ranking = client.compare(\n    {benchmark_id!r},\n{listed})\n"
+    )

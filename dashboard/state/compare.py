@@ -24,6 +24,7 @@ import pandas as pd
 import param
 
 from dashboard.api import APIError, Benchmark
+from dashboard.results.export import compare_snippet, ranking_csv
 from dashboard.results.profile import coverage, profile
 from dashboard.results.ranking import rank_groups
 from dashboard.results.where import PER, Answer, Prepared, answer, headline_metric, prepare
@@ -74,13 +75,21 @@ def _weights(workload: list[str]) -> dict[str, float]:
 class CompareState(ClientState):
     """The choices of the Compare view and the answer they give."""
 
-    benchmark_id = param.String(default="", doc="The benchmark compared (default: most results).")
-    metric = param.String(default="", doc="The JSON path compared (default: the headline one).")
+    benchmark_id = param.String(
+        default="", allow_None=True, doc="The benchmark compared (default: most results)."
+    )
+    metric = param.String(
+        default="", allow_None=True, doc="The JSON path compared (default: the headline one)."
+    )
     direction = param.Selector(
         default="auto", objects=["auto", "lower", "higher"], doc="Which is better (auto: schema)."
     )
-    reference = param.String(default="", doc="The group compared with (default: the middle one).")
-    configuration = param.String(default="", doc="The set-up compared (default: most common).")
+    reference = param.String(
+        default="", allow_None=True, doc="The group compared with (default: the middle one)."
+    )
+    configuration = param.String(
+        default="", allow_None=True, doc="The set-up compared (default: most common)."
+    )
     per = param.Selector(default="result", objects=list(PER), doc="Per result, core or GPU.")
     site_ids = param.List(default=[], item_type=str, doc="Only these sites (none: every one).")
     mode = param.Selector(default="ranking", objects=["ranking", "profile"], doc="One or many.")
@@ -93,6 +102,7 @@ class CompareState(ClientState):
     metrics = param.List(default=[], doc="The benchmark's numeric fields (SchemaField).")
     lower_is_better = param.Boolean(default=True, doc="The direction in force.")
     unit = param.String(default="", doc="The metric's unit, as the schema says it.")
+    shown_metric = param.String(default="", doc="The metric compared (the chosen or headline).")
     result = param.Parameter(default=None, doc="The ranking's Answer (results.where).")
     configs = param.DataFrame(default=None, allow_None=True, doc="The configurations found.")
     cards = param.Dict(default={}, doc="Group → its MachineCard.")
@@ -143,6 +153,16 @@ class CompareState(ClientState):
         """Wait until the answer to the latest choice is in."""
         while self.loading:
             await asyncio.sleep(0.01)
+
+    @param.depends(
+        "benchmark_id", "metric", "direction", "reference", "configuration", "per",
+        "site_ids", "mode", "workload", watch=True,
+    )  # fmt: skip
+    def _asked(self) -> None:
+        # The answer's work is only scheduled when a choice's setter returns: busy from
+        # now, so that settled() waits for it rather than returning the previous answer.
+        if self._started:
+            self.loading = True
 
     @param.depends(
         "benchmark_id", "metric", "direction", "reference", "configuration", "per",
@@ -218,8 +238,8 @@ class CompareState(ClientState):
             prepared,
             metric,
             lower_is_better=lower,
-            reference=self.reference,
-            configuration=self.configuration,
+            reference=self.reference or "",
+            configuration=self.configuration or "",
             per=self.per,
             site_ids=chosen_sites,
         )
@@ -227,6 +247,7 @@ class CompareState(ClientState):
             metrics=numbers,
             lower_is_better=lower,
             unit=(field.unit or "") if field else "",
+            shown_metric=metric,
             configs=prepared.configs,
             cards=prepared.cards,
             sites=sites,
@@ -259,7 +280,7 @@ class CompareState(ClientState):
             lower = (
                 True if field is None or field.lower_is_better is None else field.lower_is_better
             )
-            found = answer(prepared, metric, lower_is_better=lower, reference=self.reference)
+            found = answer(prepared, metric, lower_is_better=lower, reference=self.reference or "")
             name = self._benchmark(benchmark_id).name
             rankings[name] = found.ranked
             counts[name] = dict(zip(found.ranked["group"], found.ranked["n"], strict=True))
@@ -268,6 +289,41 @@ class CompareState(ClientState):
         self.param.update(
             ranked_profile=table, covered=coverage(counts) if counts else pd.DataFrame()
         )
+
+    # -- to take away ----------------------------------------------------------------
+
+    def export_csv(self) -> str:
+        """The ranking shown, as CSV that says what was compared."""
+        if self.result is None or self.chosen is None:
+            return ""
+        return ranking_csv(
+            self.result.ranked,
+            benchmark=self.chosen.name,
+            metric=self.shown_metric,
+            unit=self.unit,
+            lower_is_better=self.lower_is_better,
+            per=self.per,
+            configuration=self.result.configuration,
+        )
+
+    def snippet(self, sandbox: bool = False) -> str:
+        """Python that gives the ranking shown, with our client."""
+        if self.chosen is None:
+            return ""
+        choices: dict = {}
+        if self.metric:
+            choices["metric"] = self.metric
+        if self.direction != "auto":
+            choices["lower_is_better"] = self.direction == "lower"
+        if self.reference:
+            choices["reference"] = self.reference
+        if self.configuration:
+            choices["configuration"] = self.configuration
+        if self.per != "result":
+            choices["per"] = self.per
+        if self.site_ids:
+            choices["site_ids"] = list(self.site_ids)
+        return compare_snippet(self.client.base_url, self.chosen.id, choices, sandbox=sandbox)
 
     def stop(self) -> None:
         super().stop()

@@ -21,6 +21,8 @@ from dashboard.views.no_math import serve_without_mathjax
 TITLE = "EOSC Performance"
 #: The query parameter that keeps a sandbox session's demo identity over a reload.
 IDENTITY_IN_URL = "identity"
+#: The query parameter that names the open tab.
+TAB_IN_URL = "tab"
 log = logging.getLogger("dashboard")
 
 
@@ -210,6 +212,7 @@ class LatestResults(SessionView):
 class AppShell(SessionView):
     """The whole application: status and identity in the header, content in tabs."""
 
+    compare = param.Parameter(default=None, doc="The Compare view (the first tab), if any.")
     explorer = param.Parameter(default=None, doc="The results explorer's view, if any.")
     contribute = param.Callable(
         default=None,
@@ -239,6 +242,10 @@ class AppShell(SessionView):
         if self.explorer is not None:
             self._explore_tab = pn.Column(self.explorer, sizing_mode="stretch_width")
             tabs.insert(0, ("Explore", self._explore_tab))
+        self._compare_tab = None
+        if self.compare is not None:
+            self._compare_tab = pn.Column(self.compare, sizing_mode="stretch_width")
+            tabs.insert(0, ("Where to run", self._compare_tab))
         self.tabs = pn.Tabs(
             *tabs, dynamic=True, sizing_mode="stretch_width", css_classes=["main-tabs"]
         )
@@ -322,6 +329,38 @@ class AppShell(SessionView):
             self.tabs.remove(self._admin_tab)
         self.admin_view = self._admin_tab = self._admin_for = None
 
+    def keep_tab_in_url(self) -> None:
+        """Keep the open tab in the page's address (``tab=explore``; none for the first),
+        so a reload or a link opens it. A link to the explorer from before the Compare
+        tab (its ``benchmark_id``, no ``tab``) opens Explore."""
+        location = pn.state.location
+        if location is None:
+            return
+        named = {
+            slug: tab
+            for slug, tab in (
+                ("compare", self._compare_tab),
+                ("explore", self._explore_tab),
+                ("contribute", self._contribute_tab),
+                ("latest", self._latest_tab),
+            )
+            if tab is not None and tab in self.tabs.objects
+        }
+        query = dict(parse_qsl(location.search.lstrip("?")))
+        asked = query.get(TAB_IN_URL) or ("explore" if "benchmark_id" in query else "")
+        if asked in named:
+            self.tabs.active = self.tabs.objects.index(named[asked])
+
+        def write(*_events) -> None:
+            tab = self.tabs.objects[self.tabs.active] if self.tabs.objects else None
+            slug = next((s for s, t in named.items() if t is tab), "")
+            kept = [(k, v) for k, v in parse_qsl(location.search.lstrip("?")) if k != TAB_IN_URL]
+            if slug and self.tabs.active != 0:
+                kept.append((TAB_IN_URL, slug))
+            location.search = f"?{urlencode(kept)}" if kept else ""
+
+        self.tabs.param.watch(write, "active")
+
     def close(self) -> None:
         """Stop the work of the parts this shell built itself (the session is ending).
 
@@ -346,6 +385,16 @@ class AppShell(SessionView):
         main area."""
         unforeseen = alert(self.state.param.unforeseen, "danger")
         sidebar = [self.identity]
+        if self._compare_tab is not None and hasattr(self.compare, "content"):
+            self._compare_tab.objects = [self.compare.content]
+            controls = self.compare.controls
+            sidebar.append(controls)
+
+            def follow_compare(*_events) -> None:
+                controls.visible = self.tabs.objects[self.tabs.active] is self._compare_tab
+
+            self.tabs.param.watch(follow_compare, "active")
+            follow_compare()
         if self._explore_tab is not None and hasattr(self.explorer, "content"):
             self._explore_tab.objects = [self.explorer.content]
             filters = self.explorer.filters

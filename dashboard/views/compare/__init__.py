@@ -1,0 +1,1 @@
+"""The Compare view: where to run, answered on the first screen."""

@@ -1,0 +1,365 @@
+"""The Compare view: where to run, answered before any click.
+
+The first screen holds the answer in words, the ranked chart with its intervals, and a
+machine card per site + flavor; the choices sit in one row above them, each defaulting
+to what answers best without a choice. Below: how runs inside a result spread, the
+scaling with cores, the ranking to take away (CSV, Python). "A workload of several"
+ranks the groups over several benchmarks with weights, and shows their coverage.
+"""
+
+from __future__ import annotations
+
+import io
+import math
+from functools import partial
+from html import escape
+from urllib.parse import parse_qsl, urlencode
+
+import panel as pn
+import param
+from bokeh.models import ColumnDataSource
+from bokeh.plotting import figure
+
+from dashboard.state.compare import URL_KEYS, CompareState
+from dashboard.views.alerts import alert
+from dashboard.views.base import StateView, choice, offer
+from dashboard.views.compare.cards import CARD_CSS, cards_html, coverage_html
+from dashboard.views.compare.chart import COLOURS, LEGEND, RankedChart
+from dashboard.views.copy import copy_button
+
+__all__ = ["CompareView"]
+
+PER_LABELS = {"per result": "result", "per vCPU": "core", "per GPU": "GPU"}
+MODES = {"One benchmark": "ranking", "A workload of several": "profile"}
+
+
+def answer_html(state: CompareState) -> str:
+    """The answer in words: the best group, how much better, and how sure."""
+    chosen, found = state.chosen, state.result
+    if chosen is None or found is None:
+        return "<h2>Where to run</h2><p>Loading the benchmarks…</p>"
+    ranked = found.ranked
+    title = f"<h2>Where to run {escape(chosen.name)}</h2>"
+    if ranked.empty:
+        return title + "<p>No result of this benchmark matches these choices.</p>"
+    better = "lower" if state.lower_is_better else "higher"
+    unit = f" [{escape(state.unit)}]" if state.unit else ""
+    per = {"core": " per vCPU", "GPU": " per GPU"}.get(state.per, "")
+    measure = f"{escape(state.shown_metric)}{unit}{per}, {better} is better"
+    reference = ranked.loc[ranked["verdict"] == "reference", "group"]
+    best = ranked.iloc[0]
+    said = f"<b>{escape(best['group'])}</b>"
+    if best["verdict"] == "reference" or not len(reference):
+        said += " ranks first"
+    else:
+        low, high = (1 / best["high"], 1 / best["low"]) if state.lower_is_better else (
+            best["low"], best["high"])  # fmt: skip
+        sure = (
+            f" (95 % interval {low:,.3g}–{high:,.3g}×; {escape(best['verdict'])})"
+            if math.isfinite(low) and math.isfinite(high)
+            else f" ({escape(best['verdict'])}: {int(best['n'])} result(s))"
+        )
+        said += (
+            f" is {best['times_better']:,.3g}× as good as the reference "
+            f"<b>{escape(reference.iloc[0])}</b>{sure}"
+        )
+    return (
+        f"{title}<p>{said}. Compared: {measure}; {int(ranked['n'].sum()):,} results in "
+        f"{len(ranked)} site / flavor groups. Click a bar to compare with that group.</p>"
+    )
+
+
+def legend_html() -> str:
+    swatches = "".join(
+        f"<span style='margin-right:14px'><span style='display:inline-block;width:12px;"
+        f"height:12px;background:{COLOURS[k]};margin-right:4px;vertical-align:middle'>"
+        f"</span>{escape(text)}</span>"
+        for k, text in LEGEND.items()
+    )
+    return (
+        f"<div style='font-size:12px'>{swatches}<span>whisker: 95 % interval · dots: "
+        "each result</span></div>"
+    )
+
+
+def on_page(model, change) -> None:
+    """Run ``change`` of Bokeh's own models (Panel changes its own with care) where the
+    page allows it: under its document's lock, on the server's next turn; at once when
+    no page shows the model yet."""
+    document = model.document
+    if document is not None and document.session_context is not None:
+        document.add_next_tick_callback(change)
+    else:
+        change()
+
+
+class CompareView(StateView):
+    """The whole Compare tab."""
+
+    state = param.ClassSelector(class_=CompareState)
+    sandbox = param.Boolean(default=False, doc="Whether the API is the embedded sandbox.")
+
+    def __init__(self, **params) -> None:
+        super().__init__(**params)
+        state = self.state
+        self._answer = pn.pane.HTML(answer_html(state), sizing_mode="stretch_width")
+        self._controls = self._make_controls()
+        self.chart = RankedChart(self._pick)
+        self._cards = pn.pane.HTML("", sizing_mode="stretch_width", stylesheets=[CARD_CSS])
+        self._spread = pn.pane.HTML("", sizing_mode="stretch_width")
+        self._scaling_source = ColumnDataSource(
+            {"vcpus": [], "speedup": [], "site": [], "colour": []}
+        )
+        self._scaling = self._scaling_plot()
+        self._workload = self._make_workload()
+        self._coverage = pn.pane.HTML("", sizing_mode="stretch_width", stylesheets=[CARD_CSS])
+        self._python = pn.widgets.TextInput(value="")
+        self._code = pn.pane.HTML("", sizing_mode="stretch_width")
+        csv = pn.widgets.FileDownload(
+            callback=lambda: io.StringIO(self.state.export_csv()),
+            filename="eosc-performance-ranking.csv",
+            label="Export ranking (CSV)",
+            width=190,
+        )
+        self._cards_box = pn.Column(
+            pn.pane.HTML("<b>The machines, best first</b>", margin=(0, 5)),
+            self._cards,
+            width=270,
+            height=400,
+            scroll=True,
+        )
+        self._one = pn.Column(
+            pn.pane.HTML(legend_html(), sizing_mode="stretch_width"),
+            pn.Row(self.chart, self._cards_box, sizing_mode="stretch_width"),
+            self._spread,
+            self._scaling,
+            pn.Row(csv, copy_button("Copy Python", self._python)),
+            self._code,
+            sizing_mode="stretch_width",
+        )
+        self._many = pn.Column(self._workload, self._coverage, sizing_mode="stretch_width")
+        # one or the other, swapped rather than hidden (a hidden chart never lays out,
+        # and the page would wait for it before counting as loaded)
+        self._shown = pn.Column(self._one, sizing_mode="stretch_width")
+        #: The choices (a page template puts them in its sidebar) and the rest.
+        self.controls = self._controls
+        self.content = pn.Column(
+            self._answer,
+            alert(state.param.notice, "warning"),
+            alert(state.param.problem, "danger"),
+            self._notes,
+            self._shown,
+            sizing_mode="stretch_width",
+            css_classes=["compare-view"],
+        )
+        self._layout = pn.Row(
+            pn.Column(self.controls, width=300), self.content, sizing_mode="stretch_width"
+        )
+        state.param.watch(self._show, ["result", "benchmarks", "configs", "sites", "metrics"])
+        state.param.watch(self._show_profile, ["ranked_profile", "covered", "mode"])
+        self._show()
+        self._show_profile()
+
+    # -- the controls -----------------------------------------------------------------
+
+    def _make_controls(self) -> pn.Column:
+        state = self.state
+        self._benchmark = choice(pn.widgets.Select, state, "benchmark_id", label="Benchmark",
+                                 options={}, sizing_mode="stretch_width")  # fmt: skip
+        self._metric = choice(pn.widgets.Select, state, "metric", label="Compare", options={},
+                              sizing_mode="stretch_width")  # fmt: skip
+        self._direction = choice(pn.widgets.Select, state, "direction", label="Better is",
+                                 options={"as the schema says": "auto", "lower": "lower",
+                                          "higher": "higher"}, width=150)  # fmt: skip
+        self._per = choice(pn.widgets.Select, state, "per", label="Count",
+                           options=PER_LABELS, width=110)  # fmt: skip
+        self._configuration = choice(pn.widgets.Select, state, "configuration",
+                                     label="Configuration", options={}, sizing_mode="stretch_width",
+                                     visible=False)  # fmt: skip
+        self._reference = choice(pn.widgets.Select, state, "reference", label="Reference",
+                                 options={}, sizing_mode="stretch_width")  # fmt: skip
+        self._sites = choice(pn.widgets.MultiChoice, state, "site_ids", label="Only these sites",
+                             options={}, sizing_mode="stretch_width",
+                             placeholder="every site")  # fmt: skip
+        self._mode = pn.widgets.RadioButtonGroup(
+            options=MODES, value=state.mode, button_type="primary", button_style="outline"
+        )
+        self._mode.link(state, value="mode", bidirectional=True)
+        self._mode.param.watch(self._mode_changed, "value")
+        self._notes = pn.pane.HTML("", sizing_mode="stretch_width", visible=False)
+        return pn.Column(
+            self._mode, self._benchmark, self._metric, pn.Row(self._direction, self._per),
+            self._reference, self._configuration, self._sites,
+            sizing_mode="stretch_width", min_width=260,
+        )  # fmt: skip
+
+    def _make_workload(self) -> pn.Column:
+        self._picked = pn.widgets.MultiChoice(
+            name="Benchmarks in the workload", options={}, width=420
+        )
+        self._weights = pn.Row()
+        self._picked.param.watch(self._workload_changed, "value")
+        self._profile_intro = pn.pane.HTML(
+            "<h2>Where to run a workload</h2><p>Each site / flavor is scored by the weighted "
+            "geometric mean of how many times better than the reference it is on each "
+            "benchmark. Groups missing a benchmark are ranked apart, below.</p>",
+            sizing_mode="stretch_width",
+        )
+        return pn.Column(self._profile_intro, pn.Row(self._picked, self._weights))
+
+    def _pick(self, group: str) -> None:
+        self.state.reference = group
+
+    def _mode_changed(self, event) -> None:
+        state = self.state
+        if event.new == "profile" and not state.workload:
+            state.workload = [f"{b.id}:1" for b in state.benchmarks[:2]]
+
+    # -- showing the answer -----------------------------------------------------------
+
+    def _show(self, *_events) -> None:
+        state = self.state
+        self._offer_choices()
+        self._answer.object = answer_html(state)
+        found = state.result
+        if found is None:
+            return
+        notes = [*found.notes]
+        self._notes.object = "".join(f"<div>{escape(n)}</div>" for n in notes)
+        self._notes.visible = bool(notes)
+        on_page(self.chart.figure, partial(self._draw, found, state.lower_is_better, state.unit))
+        self._cards.object = cards_html(found.ranked, state.cards)
+        self._spread.object = f"<p>{escape(found.spread)}</p>" if found.spread else ""
+        self._python.value = state.snippet(self.sandbox)
+        self._code.object = f"<pre style='overflow-x:auto'>{escape(self._python.value)}</pre>"
+
+    def _draw(self, found, lower: bool, unit: str) -> None:
+        self.chart.show(found.ranked, found.dots, lower, unit)
+        self._cards_box.height = max(240, self.chart.figure.height)
+        self._show_scaling(found.scaling)
+
+    def _offer_choices(self) -> None:
+        state = self.state
+        benchmarks = {
+            f"{b.name} ({state.totals.get(b.id, 0):,} results)": b.id for b in state.benchmarks
+        }
+        if state.benchmarks:  # the largest is the default: "" stands for it
+            first = state.benchmarks[0]
+            benchmarks = {f"{first.name} ({state.totals.get(first.id, 0):,} results)": "",
+                          **{k: v for k, v in benchmarks.items() if v != first.id}}  # fmt: skip
+        offer(self._benchmark, benchmarks, state.benchmark_id)
+        headline = state.shown_metric if not state.metric else ""
+        metrics = {}
+        for field in state.metrics:
+            if field.path == headline:
+                metrics = {f"{field.label} ({field.path})": "", **metrics}
+            else:
+                metrics[f"{field.label} ({field.path})"] = field.path
+        offer(self._metric, metrics, state.metric)
+        found = state.result
+        groups = list(found.ranked["group"]) if found is not None else []
+        middle = found.ranked.loc[found.ranked["verdict"] == "reference", "group"] if found else []
+        references = {f"the middle group: {middle.iloc[0]}" if len(middle) and not state.reference
+                      else "the middle group": ""}  # fmt: skip
+        references.update({g: g for g in sorted(groups)})
+        offer(self._reference, references, state.reference)
+        configs = state.configs
+        keys = list(configs["key"]) if configs is not None and len(configs) > 1 else []
+        options = {}
+        for i, key in enumerate(keys):
+            n = int(configs["n"].iloc[i])
+            options[f"{key} ({n} results)" + (" — most common" if i == 0 else "")] = (
+                "" if i == 0 else key
+            )
+        offer(self._configuration, options, state.configuration)
+        self._configuration.visible = bool(keys)
+        offer(self._sites, {name: i for i, name in state.sites}, state.site_ids)
+
+    def _scaling_plot(self) -> pn.Column:
+        plot = figure(height=260, sizing_mode="stretch_width", toolbar_location=None,
+                      x_axis_label="vCPUs", y_axis_label="speed-up over the site's smallest",
+                      title="Scaling with vCPUs (dashed: ideal)")  # fmt: skip
+        plot.scatter(x="vcpus", y="speedup", source=self._scaling_source, size=8,
+                     color="colour", legend_field="site")  # fmt: skip
+        plot.line(x=[1, 64], y=[1, 64], line_dash="dashed", color="#9e9e9e")
+        plot.legend.location = "top_left"
+        plot.y_range.start = 0
+        # Put in its column when there is something to show, taken out when not: a
+        # hidden figure is never laid out, so the page never counts as loaded; and a
+        # Bokeh pane told to show again copies the figure's stylesheets, which Panel refuses.
+        self._scaling_pane = pn.pane.Bokeh(plot, sizing_mode="stretch_width")
+        return pn.Column(sizing_mode="stretch_width")
+
+    def _show_scaling(self, table) -> None:
+        if table is None or table.empty:
+            self._scaling.objects = []
+            return
+        palette = ["#0b3d91", "#2e7d32", "#c62828", "#6a1b9a", "#ef6c00", "#00838f", "#5d4037"]
+        sites = sorted(table["site"].unique())
+        colour = {s: palette[i % len(palette)] for i, s in enumerate(sites)}
+        self._scaling_source.data = {
+            "vcpus": list(table["vcpus"]),
+            "speedup": list(table["speedup"]),
+            "site": [str(s) for s in table["site"]],
+            "colour": [colour[s] for s in table["site"]],
+        }
+        if not self._scaling.objects:
+            self._scaling.objects = [self._scaling_pane]
+
+    # -- a workload -------------------------------------------------------------------
+
+    def _workload_changed(self, event) -> None:
+        weights = dict(item.partition(":")[::2] for item in self.state.workload)
+        self.state.workload = [f"{b}:{weights.get(b) or 1}" for b in event.new]
+
+    def _show_profile(self, *_events) -> None:
+        state = self.state
+        profile = state.mode == "profile"
+        wanted = self._many if profile else self._one
+        if self._shown.objects != [wanted]:
+            self._shown.objects = [wanted]
+        self._answer.visible = not profile
+        names = {b.name: b.id for b in state.benchmarks}
+        chosen = [item.partition(":")[0] for item in state.workload]
+        if self._picked.options != names or self._picked.value != chosen:
+            self._picked.param.update(options=names, value=chosen)
+        if chosen != [w.benchmark for w in self._weights.objects]:  # not while one is typed in
+            self._weights.objects = [self._weight_input(item) for item in state.workload]
+        self._coverage.object = coverage_html(state.covered, state.ranked_profile)
+
+    def _weight_input(self, item: str) -> pn.widgets.FloatInput:
+        benchmark, _, weight = item.partition(":")
+        name = next((b.name for b in self.state.benchmarks if b.id == benchmark), benchmark)
+        widget = pn.widgets.FloatInput(
+            name=f"Weight of {name}", value=float(weight or 1), start=0, step=0.5, width=200
+        )
+
+        def changed(event) -> None:
+            self.state.workload = [
+                f"{benchmark}:{event.new:g}" if it.partition(":")[0] == benchmark else it
+                for it in self.state.workload
+            ]
+
+        widget.param.watch(changed, "value")
+        widget.benchmark = benchmark
+        return widget
+
+    # -- the address ------------------------------------------------------------------
+
+    def share_in_url(self) -> None:
+        """Keep every choice in the page's address (the explorer keeps its own keys)."""
+        location = pn.state.location
+        if location is None:
+            return
+        self.state.restore(dict(parse_qsl(location.search.lstrip("?"))))
+
+        def write(*_events) -> None:
+            others = [
+                (name, value)
+                for name, value in parse_qsl(location.search.lstrip("?"))
+                if name not in URL_KEYS.values()
+            ]
+            query = urlencode([*others, *self.state.url_query().items()])
+            location.search = f"?{query}" if query else ""
+
+        self.state.param.watch(write, list(URL_KEYS))
