@@ -101,6 +101,7 @@ class NotebookClient(SyncClient):
         ``"core"`` or ``"GPU"``. ``query``: the filters of :meth:`frame`.
         """
         benchmark = next((b for b in self.benchmarks.all() if b.id == benchmark_id), None)
+        site_ids = query.pop("site_ids", ()) if tuple(by) == ("site", "flavor") else ()
         frame = self.frame(benchmark_id=benchmark_id, **query)
         fields = flatten_schema(benchmark.json_schema) if benchmark is not None else []
         fields = merge_fields(fields, fields_from_data(documents(frame["raw"])))
@@ -121,6 +122,7 @@ class NotebookClient(SyncClient):
             reference=reference or "",
             configuration=configuration,
             per=per,
+            site_ids=site_ids,
         )
         return found.ranked
 
