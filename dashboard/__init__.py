@@ -1,6 +1,7 @@
 """EOSC Performance Dashboard.
 
-In a notebook: ``dashboard.connect()``, ``dashboard.explorer()``, ``dashboard.upload()``
+In a notebook: ``dashboard.connect()``, ``dashboard.compare()``, ``dashboard.explorer()``,
+``dashboard.upload()``
 (see :mod:`dashboard.notebook`).
 """
 
@@ -9,7 +10,7 @@ from __future__ import annotations
 
 def __getattr__(name: str):
     # panel and the views load only when a notebook asks for them
-    if name in ("connect", "explorer", "upload", "token_source"):
+    if name in ("connect", "compare", "explorer", "upload", "token_source"):
         from dashboard import notebook
 
         return getattr(notebook, name)

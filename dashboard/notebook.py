@@ -8,6 +8,8 @@
     pn.extension("tabulator")
     client = dashboard.connect()             # the token found as described below
     frame = client.frame(benchmark_id=...)   # every matching result, as a DataFrame
+    ranking = client.compare(benchmark_id)   # where to run: site / flavor ranked
+    dashboard.compare()                      # the same, as the Compare view
     view = dashboard.explorer()              # the explorer's widgets
     view
     await view.loaded()                      # then view.value is the filtered frame
@@ -158,6 +160,20 @@ def explorer(api_url: str | None = None, token=None, benchmark_id: str = "", **p
     state = ExplorerState(client=_async_client(api_url, token), benchmark_id=benchmark_id)
     view = ResultsExplorer(state, **params)
     _soon(view.state.start())
+    return view
+
+
+def compare(api_url: str | None = None, token=None, **choices):
+    """The Compare view ("where to run") in a cell, loading in the background; ``choices``
+    are its state's (``benchmark_id``, ``metric``, ``reference``, ``per``, ``mode``,
+    ``workload``...). ``view.state.result.ranked`` is the ranking shown, the same as
+    ``client.compare()`` gives; ``await view.state.settled()`` waits for it."""
+    from dashboard.state.compare import CompareState
+    from dashboard.views.compare.panel import CompareView
+
+    state = CompareState(client=_async_client(api_url, token), **choices)
+    view = CompareView(state=state, sandbox=resolve_api(api_url).sandbox)
+    _soon(state.start())
     return view
 
 

@@ -72,3 +72,18 @@ def test_a_workload_profile_ranks_the_groups_of_two_benchmarks_and_says_what_is_
     assert list(complete["score"]) == sorted(complete["score"], reverse=True)
     apart = table[table["missing"] != ""]
     assert apart.index.min() > complete.index.max()  # ranked after the complete ones
+
+
+async def test_the_compare_widget_shows_the_ranking_the_client_gives(client, sandbox_url):
+    import dashboard
+
+    deep = next(b for b in client.benchmarks.all() if "deep-oc" in b.docker_image)
+    view = dashboard.compare(sandbox_url, benchmark_id=deep.id, per="GPU")
+    await view.state.start()
+    await view.state.settled()
+    shown = view.state.result.ranked
+    expected = client.compare(deep.id, per="GPU")
+    assert list(shown["group"]) == list(expected["group"])
+    assert list(shown["ratio"]) == pytest.approx(list(expected["ratio"]), nan_ok=True)
+    assert view.state.result.configuration  # the deep-learning results mix set-ups
+    assert deep.name in view._answer.object

@@ -195,7 +195,7 @@ class CompareView(StateView):
 
     def _make_workload(self) -> pn.Column:
         self._picked = pn.widgets.MultiChoice(
-            name="Benchmarks in the workload", options={}, width=420
+            label="Benchmarks in the workload", options={}, width=420
         )
         self._weights = pn.Row()
         self._picked.param.watch(self._workload_changed, "value")
@@ -331,7 +331,7 @@ class CompareView(StateView):
         benchmark, _, weight = item.partition(":")
         name = next((b.name for b in self.state.benchmarks if b.id == benchmark), benchmark)
         widget = pn.widgets.FloatInput(
-            name=f"Weight of {name}", value=float(weight or 1), start=0, step=0.5, width=200
+            label=f"Weight of {name}", value=float(weight or 1), start=0, step=0.5, width=200
         )
 
         def changed(event) -> None:
