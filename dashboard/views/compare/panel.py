@@ -182,7 +182,7 @@ class CompareView(StateView):
                              options={}, sizing_mode="stretch_width",
                              placeholder="every site")  # fmt: skip
         self._mode = pn.widgets.RadioButtonGroup(
-            options=MODES, value=state.mode, button_type="primary", button_style="outline"
+            options=MODES, value=state.mode, color="primary", button_style="outline"
         )
         self._mode.link(state, value="mode", bidirectional=True)
         self._mode.param.watch(self._mode_changed, "value")
