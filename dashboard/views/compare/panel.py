@@ -181,9 +181,7 @@ class CompareView(StateView):
         self._sites = choice(pn.widgets.MultiChoice, state, "site_ids", label="Only these sites",
                              options={}, sizing_mode="stretch_width",
                              placeholder="every site")  # fmt: skip
-        self._mode = pn.widgets.RadioButtonGroup(
-            options=MODES, value=state.mode, color="primary", button_style="outline"
-        )
+        self._mode = pn.widgets.RadioButtonGroup(options=MODES, value=state.mode, color="primary")
         self._mode.link(state, value="mode", bidirectional=True)
         self._mode.param.watch(self._mode_changed, "value")
         self._notes = pn.pane.HTML("", sizing_mode="stretch_width", visible=False)
