@@ -116,7 +116,9 @@ class RankedChart(pn.viewable.Viewer):
     def __init__(self, on_pick: Callable[[str], None]) -> None:
         super().__init__()
         self._on_pick = on_pick
-        self.box = pn.Column(sizing_mode="stretch_width")
+        self.box = pn.Column(
+            sizing_mode="stretch_width", min_width=540, styles={"flex": "1 1 540px"}
+        )
         self._build(200)
 
     def _build(self, height: int) -> None:
@@ -150,7 +152,7 @@ class RankedChart(pn.viewable.Viewer):
         )  # fmt: skip
         plot.add_layout(
             Whisker(source=self.bars, base="label", lower="low", upper="high",
-                    dimension="width", line_color="#111111", line_width=2)
+                    dimension="width", line_color="#8d8d8d", line_width=2)
         )  # fmt: skip
         plot.add_layout(Span(location=1, dimension="height", line_dash="dashed", line_width=1))
         plot.add_tools(
@@ -167,6 +169,7 @@ class RankedChart(pn.viewable.Viewer):
         )
         plot.select_one(TapTool).renderers = [bars]
         plot.ygrid.grid_line_color = None
+        plot.yaxis.major_label_text_font_size = "11px"
         plot.x_range.start = 0
         return plot
 

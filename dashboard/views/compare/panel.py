@@ -124,12 +124,14 @@ class CompareView(StateView):
         self._cards_box = pn.Column(
             pn.pane.HTML("<b>The machines, best first</b>", margin=(0, 5)),
             self._cards,
-            width=270,
+            width=250,
             height=400,
             scroll=True,
         )
         self._one = pn.Column(
             pn.pane.HTML(legend_html(), sizing_mode="stretch_width"),
+            # (a FlexBox that would wrap the cards under the chart on a narrow page lays
+            # Bokeh's figure out wrongly: its axis labels fall off the canvas)
             pn.Row(self.chart, self._cards_box, sizing_mode="stretch_width"),
             self._spread,
             self._scaling,
