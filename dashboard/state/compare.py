@@ -51,6 +51,20 @@ URL_KEYS = {
 
 #: What each shared copy's answers need, made once for every session (see ``_prepare``).
 _PREPARED: weakref.WeakKeyDictionary[Loaded, Prepared] = weakref.WeakKeyDictionary()
+#: Each prepared copy's sites (id, name) and headline metric, read once (see ``_about``).
+_ABOUT: weakref.WeakKeyDictionary[Prepared, tuple[list, str]] = weakref.WeakKeyDictionary()
+
+
+def _about(loaded: Loaded, prepared: Prepared) -> tuple[list[tuple[str, str]], str]:
+    """The sites among a copy's results, by name, and its headline metric: the same for
+    every choice, and a pass over every row each (100,000 of them in a large copy)."""
+    found = _ABOUT.get(prepared)
+    if found is None:
+        rows = prepared.rows
+        sites = sorted(set(zip(rows["site_id"], rows["site"], strict=True)),
+                       key=lambda s: s[1]) if len(rows) else []  # fmt: skip
+        found = _ABOUT[prepared] = (sites, headline_metric(loaded.fields, rows))
+    return found
 
 
 class _Holder:
@@ -109,6 +123,9 @@ class CompareState(ClientState):
     sites = param.List(default=[], doc="(id, name) of the sites among the results.")
     ranked_profile = param.DataFrame(default=None, allow_None=True, doc="The workload ranking.")
     covered = param.DataFrame(default=None, allow_None=True, doc="Group × benchmark: results.")
+    compared = param.DataFrame(
+        default=None, allow_None=True, doc="Group × benchmark: results of the set-up compared."
+    )
     problem = param.String(default="", doc="Why the last load failed, in words.")
     notice = param.String(default="", doc="What a link asked for that nothing offers.")
 
@@ -226,13 +243,12 @@ class CompareState(ClientState):
         loaded, prepared = await self._prepare(chosen.id)
         numbers = [f for f in loaded.fields if f.numeric]
         self._check("metric", [f.path for f in numbers], "the metric")
-        metric = self.metric or headline_metric(loaded.fields, prepared.rows)
+        sites, headline = _about(loaded, prepared)
+        metric = self.metric or headline
         field = next((f for f in numbers if f.path == metric), None)
         lower = self._lower(field)
         self._check("configuration", list(prepared.configs["key"]), "the configuration")
         self._check("reference", list(prepared.cards), "the reference")
-        sites = sorted(set(zip(prepared.rows["site_id"], prepared.rows["site"], strict=True)),
-                       key=lambda s: s[1]) if len(prepared.rows) else []  # fmt: skip
         chosen_sites = [s for s in self.site_ids if s in {i for i, _ in sites}]
         found = answer(
             prepared,
@@ -272,10 +288,10 @@ class CompareState(ClientState):
 
     async def _profile(self) -> None:
         weights = {b: w for b, w in _weights(self.workload).items() if self._benchmark(b)}
-        rankings, counts = {}, {}
+        rankings, counts, compared = {}, {}, {}
         for benchmark_id in weights:
             loaded, prepared = await self._prepare(benchmark_id)
-            metric = headline_metric(loaded.fields, prepared.rows)
+            metric = _about(loaded, prepared)[1]
             field = next((f for f in loaded.fields if f.path == metric), None)
             lower = (
                 True if field is None or field.lower_is_better is None else field.lower_is_better
@@ -283,11 +299,15 @@ class CompareState(ClientState):
             found = answer(prepared, metric, lower_is_better=lower, reference=self.reference or "")
             name = self._benchmark(benchmark_id).name
             rankings[name] = found.ranked
-            counts[name] = dict(zip(found.ranked["group"], found.ranked["n"], strict=True))
+            compared[name] = dict(zip(found.ranked["group"], found.ranked["n"], strict=True))
+            every = prepared.rows["group"].astype(str).value_counts()  # every set-up
+            counts[name] = {str(group): int(n) for group, n in every.items()}
         named = {self._benchmark(b).name: w for b, w in weights.items()}
         table = profile(rankings, named) if rankings else rank_groups({}, lower_is_better=True)
         self.param.update(
-            ranked_profile=table, covered=coverage(counts) if counts else pd.DataFrame()
+            ranked_profile=table,
+            covered=coverage(counts) if counts else pd.DataFrame(),
+            compared=coverage(compared) if compared else pd.DataFrame(),
         )
 
     # -- to take away ----------------------------------------------------------------

@@ -65,9 +65,12 @@ def cards_html(ranked: pd.DataFrame, cards: dict[str, MachineCard]) -> str:
     return f"<div class='machine-cards'>{''.join(found)}</div>"
 
 
-def coverage_html(covered: pd.DataFrame, scores: pd.DataFrame) -> str:
+def coverage_html(
+    covered: pd.DataFrame, scores: pd.DataFrame, compared: pd.DataFrame | None = None
+) -> str:
     """The workload's coverage: results per group and benchmark, each empty cell saying
-    which benchmark image to run there; groups in the profile's order."""
+    which benchmark image to run there, a cell whose results were all run in another
+    set-up than the one compared saying so; groups in the profile's order."""
     if covered is None or covered.empty:
         return ""
     order = [g for g in scores["group"] if g in covered.index] if scores is not None else []
@@ -77,16 +80,26 @@ def coverage_html(covered: pd.DataFrame, scores: pd.DataFrame) -> str:
     for group, row in table.iterrows():
         cells = []
         for bench, n in row.items():
-            if n:
+            same = n
+            if compared is not None and group in compared.index and bench in compared.columns:
+                same = compared.at[group, bench]
+            elif compared is not None:
+                same = 0
+            if n and not same:
+                cells.append(
+                    f"<td class='missing'>{int(n)}, none in the set-up compared: run "
+                    f"{escape(str(bench))} there in that set-up</td>"
+                )
+            elif n:
                 cells.append(f"<td>{int(n)}</td>")
             else:
                 cells.append(f"<td class='missing'>none: run {escape(str(bench))} there</td>")
-        score = (
-            scores.set_index("group")["score"].get(group, math.nan)
-            if scores is not None
-            else math.nan
-        )
-        shown = f"{score:,.3g}×" if math.isfinite(score) else "ranked apart"
+        found = scores.set_index("group") if scores is not None else None
+        score = found["score"].get(group, math.nan) if found is not None else math.nan
+        apart = found is not None and bool(found["missing"].get(group, ""))
+        shown = f"{score:,.3g}×" if math.isfinite(score) else ""
+        if apart:  # a partial score: it ranks among the groups missing a benchmark only
+            shown = f"ranked apart ({shown} on what it has)" if shown else "ranked apart"
         body.append(f"<tr><th>{escape(str(group))}</th><td>{shown}</td>{''.join(cells)}</tr>")
     return (
         "<table class='coverage'><thead><tr><th>Site / flavor</th><th>Score</th>"

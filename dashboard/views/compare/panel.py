@@ -20,6 +20,7 @@ import param
 from bokeh.models import ColumnDataSource
 from bokeh.plotting import figure
 
+from dashboard.results.ranking import FEW, TOO_FEW
 from dashboard.state.compare import URL_KEYS, CompareState
 from dashboard.views.alerts import alert
 from dashboard.views.base import StateView, choice, offer
@@ -47,7 +48,8 @@ def answer_html(state: CompareState) -> str:
     per = {"core": " per vCPU", "GPU": " per GPU"}.get(state.per, "")
     measure = f"{escape(state.shown_metric)}{unit}{per}, {better} is better"
     reference = ranked.loc[ranked["verdict"] == "reference", "group"]
-    best = ranked.iloc[0]
+    sure_enough = ranked[ranked["verdict"] != TOO_FEW]
+    best = sure_enough.iloc[0] if len(sure_enough) else ranked.iloc[0]
     said = f"<b>{escape(best['group'])}</b>"
     if best["verdict"] == "reference" or not len(reference):
         said += " ranks first"
@@ -62,6 +64,13 @@ def answer_html(state: CompareState) -> str:
         said += (
             f" is {best['times_better']:,.3g}× as good as the reference "
             f"<b>{escape(reference.iloc[0])}</b>{sure}"
+        )
+    above = ranked.iloc[: list(ranked["group"]).index(best["group"])]
+    if len(above):
+        names = ", ".join(escape(g) for g in above["group"][:3])
+        said += (
+            f". Ranked above it with too few results to conclude (fewer than {FEW}): {names}"
+            + (f" and {len(above) - 3} more" if len(above) > 3 else "")
         )
     return (
         f"{title}<p>{said}. Compared: {measure}; {int(ranked['n'].sum()):,} results in "
@@ -158,7 +167,7 @@ class CompareView(StateView):
             pn.Column(self.controls, width=300), self.content, sizing_mode="stretch_width"
         )
         state.param.watch(self._show, ["result", "benchmarks", "configs", "sites", "metrics"])
-        state.param.watch(self._show_profile, ["ranked_profile", "covered", "mode"])
+        state.param.watch(self._show_profile, ["ranked_profile", "covered", "compared", "mode"])
         self._show()
         self._show_profile()
 
@@ -325,7 +334,7 @@ class CompareView(StateView):
             self._picked.param.update(options=names, value=chosen)
         if chosen != [w.benchmark for w in self._weights.objects]:  # not while one is typed in
             self._weights.objects = [self._weight_input(item) for item in state.workload]
-        self._coverage.object = coverage_html(state.covered, state.ranked_profile)
+        self._coverage.object = coverage_html(state.covered, state.ranked_profile, state.compared)
 
     def _weight_input(self, item: str) -> pn.widgets.FloatInput:
         benchmark, _, weight = item.partition(":")
