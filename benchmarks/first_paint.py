@@ -10,10 +10,9 @@ navigation's start, when a first thing of the page is visible:
 - ``shell``: for the dashboard, the template's header with its title "EOSC Performance",
   on the page a visitor lands on (``/``); for the hello app, its heading;
 - ``first row``: the first row of a results table. The dashboard's landing page shows
-  no table (it offers the benchmarks to explore, one button each), so this is the
-  explorer's first row on the link that landing page's "Explore
-  thechristophe/openbench-c-ray:1.1" button leads to (``/?benchmark_id=<its id>``); for
-  the hello app, its table's first row.
+  no table (it opens on the Where to run chart), so this is the explorer's first row on
+  the link of c-ray in the explorer (``/?benchmark_id=<its id>``, which opens Explore);
+  for the hello app, its table's first row.
 
 Each is measured ``--runs`` times after one discarded visit (the server's first session
 imports what later ones find loaded), and the medians are compared. Screenshots of the
