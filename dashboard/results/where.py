@@ -132,41 +132,56 @@ def _configured(prepared: Prepared, key: str) -> tuple[pd.Series, str]:
     return mask, str(chosen["key"])
 
 
+def _each_row(groups: pd.Series, per_group: dict) -> np.ndarray:
+    """``per_group``'s number (NaN where none) for each row of the categorical ``groups``:
+    looked up once per group, not once per row (a load holds 100,000 rows)."""
+    table = [per_group.get(str(name)) for name in groups.cat.categories]
+    numbers = np.array([math.nan if n is None else n for n in table] + [math.nan], dtype=float)
+    return numbers[groups.cat.codes.to_numpy()]  # code -1 (no group) takes the last: NaN
+
+
 def _counted(values: pd.Series, groups: pd.Series, cards, per: str, lower: bool):
     """The metric per result, per core or per GPU; the groups without that count."""
     if per == "result":
         return values, []
     part = "vcpus" if per == "core" else "gpus"
     counts = {g: getattr(card, part) for g, card in cards.items()}
-    divisor = groups.astype(str).map(counts).astype("float64")
-    lacking = sorted({g for g, n in counts.items() if not n} & set(groups.astype(str)))
+    divisor = pd.Series(_each_row(groups, counts), index=groups.index)
+    present = set(groups.cat.categories[np.unique(groups.cat.codes[groups.cat.codes >= 0])])
+    lacking = sorted({g for g, n in counts.items() if not n} & {str(g) for g in present})
     return per_unit(values, divisor, lower_is_better=lower), lacking
 
 
 def _dots(values: pd.Series, groups: pd.Series) -> pd.DataFrame:
-    parts = []
-    for group, found in values.groupby(groups.astype(str).to_numpy(), sort=False):
+    names, parts = [], []
+    for group, found in values.groupby(groups, observed=True, sort=False):
         found = np.sort(found.dropna().to_numpy())
         if found.size > DOTS_PER_GROUP:
             found = found[np.linspace(0, found.size - 1, DOTS_PER_GROUP).astype(int)]
-        parts.append(pd.DataFrame({"group": group, "value": found}))
-    return (
-        pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=["group", "value"])
+        names.append(str(group))
+        parts.append(found)
+    if not parts:
+        return pd.DataFrame(columns=["group", "value"])
+    sizes = [part.size for part in parts]
+    return pd.DataFrame(
+        {
+            "group": pd.array(np.repeat(np.array(names, dtype=object), sizes), dtype=str),
+            "value": np.concatenate(parts).astype("float64"),
+        }
     )
 
 
-def _spread(runs: pd.DataFrame | None, kept: pd.DataFrame, values: pd.Series) -> str:
+def _spread(runs: pd.DataFrame | None, kept: pd.DataFrame, mask, values: pd.Series) -> str:
     """The runs inside a result beside the results of one machine, in words."""
     if runs is None:
         return ""
-    inside = runs.loc[kept.index]
-    between = values.groupby(kept["group"].astype(str).to_numpy()).agg(
-        lambda v: (
-            (v.quantile(0.75) - v.quantile(0.25)) / abs(v.median()) if v.median() else math.nan
-        )
-    )
+    inside = runs[mask]
     if not inside["spread"].notna().any():
         return ""
+    by_group = values.groupby(kept["group"], observed=True)
+    median = by_group.median()
+    iqr = by_group.quantile(0.75) - by_group.quantile(0.25)
+    between = iqr / median.abs().where(median != 0)
     said = (
         f"Runs inside one result differ by a median {inside['spread'].median():.1%} "
         f"(fastest to slowest); results of one machine by a median {between.median():.1%} (IQR)."
@@ -192,7 +207,9 @@ def answer(
     mask, chosen = _configured(prepared, configuration)
     if site_ids:
         mask &= rows["site_id"].isin(list(site_ids))
-    kept = rows[mask]
+    mask = mask.to_numpy()
+    # only the columns an answer reads: a population's other columns are many and large
+    kept = rows.loc[mask, [c for c in ("group", "site", "flavor", column) if c in rows.columns]]
     notes = []
     if chosen:
         notes.append(
@@ -200,38 +217,40 @@ def answer(
             f"comparable runs are ranked: {chosen}."
         )
     if column not in kept.columns or not len(kept):
-        return Answer(rank_groups({}, lower_is_better=lower_is_better), _dots(kept, kept), chosen,
-                      tuple(notes))  # fmt: skip
+        nothing = pd.Series(dtype="float64")
+        return Answer(rank_groups({}, lower_is_better=lower_is_better), _dots(nothing, nothing),
+                      chosen, tuple(notes))  # fmt: skip
     measured = pd.to_numeric(kept[column], errors="coerce").astype("float64")
     values, lacking = _counted(measured, kept["group"], prepared.cards, per, lower_is_better)
     if lacking:
         notes.append(f"Left out, with no {per} count: {', '.join(lacking)}.")
-    keep = ~kept["group"].astype(str).isin(lacking)
-    groups = kept["group"].astype(str)[keep]
-    by_group = {str(g): v.to_numpy() for g, v in values[keep].groupby(groups.to_numpy(), sort=True)}
+    keep = ~kept["group"].isin(lacking)
+    groups = kept["group"][keep]
+    grouped = values[keep].groupby(groups, observed=True, sort=True)
+    by_group = {str(g): v.to_numpy() for g, v in grouped}
     ranked = rank_groups(by_group, lower_is_better=lower_is_better, reference=reference or None)
-    ranked = _described(ranked, kept, prepared)
+    ranked = _described(ranked, kept, mask, prepared)
     few = int((ranked["n"] < FEW).sum())
     if few:
         notes.append(f"{few} group(s) hold fewer than {FEW} results: too few to conclude.")
-    vcpus = kept["group"].astype(str).map({g: c.vcpus for g, c in prepared.cards.items()})
-    grown = scaling(
-        kept.assign(vcpus=vcpus, value=measured), "value", "vcpus", lower_is_better=lower_is_better
-    )
+    vcpus = _each_row(kept["group"], {g: c.vcpus for g, c in prepared.cards.items()})
+    sized = pd.DataFrame({"site": kept["site"], "vcpus": vcpus, "value": measured})
+    grown = scaling(sized, "value", "vcpus", lower_is_better=lower_is_better)
     scaled = grown if (grown.groupby("site")["vcpus"].nunique() > 1).any() else grown.iloc[:0]
     return Answer(
         ranked=ranked,
         dots=_dots(values[keep], groups),
         configuration=chosen,
         notes=tuple(notes),
-        spread=_spread(prepared.runs, kept, measured),
+        spread=_spread(prepared.runs, kept, mask, measured),
         scaling=scaled,
     )
 
 
-def _described(ranked: pd.DataFrame, kept: pd.DataFrame, prepared: Prepared) -> pd.DataFrame:
+def _described(ranked: pd.DataFrame, kept: pd.DataFrame, mask, prepared: Prepared) -> pd.DataFrame:
     """The ranking with each group's site, flavor and machine, and outlier runs."""
-    firsts = kept.groupby(kept["group"].astype(str), observed=True)[["site", "flavor"]].first()
+    firsts = kept.groupby("group", observed=True)[["site", "flavor"]].first()
+    firsts.index = firsts.index.astype(str)
     cards = prepared.cards
     extra = pd.DataFrame(
         {
@@ -242,7 +261,8 @@ def _described(ranked: pd.DataFrame, kept: pd.DataFrame, prepared: Prepared) -> 
         }
     )
     if prepared.runs is not None:
-        flagged = prepared.runs.loc[kept.index, "outlier_run"]
-        counts = flagged.groupby(kept["group"].astype(str).to_numpy()).sum()
+        flagged = prepared.runs.loc[mask, "outlier_run"]
+        counts = flagged.groupby(kept["group"], observed=True).sum()
+        counts.index = counts.index.astype(str)
         extra["outlier_runs"] = ranked["group"].map(counts).fillna(0).astype(int)
     return pd.concat([ranked, extra], axis=1)
