@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import math
+from datetime import UTC, datetime
 
 import numpy as np
+import pandas as pd
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 from scipy import stats
 
@@ -18,11 +20,15 @@ from dashboard.results.ranking import (
     SEED,
     TOO_FEW,
     median_group,
+    per_unit,
     rank_groups,
     ratio_interval,
     verdict,
     weighted_geometric_mean,
 )
+from dashboard.results.where import PER, answer, headline_metric, prepare
+from dashboard.sandbox import seed_schemas
+from dashboard.schema.flatten import flatten_schema
 
 
 def test_the_ratio_is_of_the_medians_and_its_interval_is_scipys_bootstrap():
@@ -133,3 +139,93 @@ def test_a_ranking_never_raises(groups, lower_is_better, reference):
     ranked = rank_groups(groups, lower_is_better=lower_is_better, reference=reference)
     assert len(ranked) == len(groups)
     assert set(ranked["verdict"]) <= {"reference", "faster", "slower", NO_CLEAR, TOO_FEW}
+
+
+@pytest.mark.parametrize(
+    ("lower_is_better", "expected"),
+    [(False, [25.0, 40.0, 10.0]), (True, [400.0, 160.0, 10.0])],
+    ids=["rate-divided", "time-multiplied"],
+)
+def test_per_core_divides_a_rate_and_multiplies_a_time(lower_is_better, expected):
+    found = per_unit([100.0, 80.0, 10.0], [4, 2, 1], lower_is_better=lower_is_better)
+    assert isinstance(found, np.ndarray)
+    np.testing.assert_allclose(found, expected)
+
+
+@pytest.mark.parametrize("lower_is_better", [True, False], ids=["time", "rate"])
+def test_per_core_is_nan_without_a_positive_count_and_a_series_keeps_its_index(lower_is_better):
+    values = pd.Series([10.0, 20.0, 30.0, 40.0, 50.0], index=["a", "b", "c", "d", "e"])
+    found = per_unit(values, [0, math.nan, -2, 5, None], lower_is_better=lower_is_better)
+    assert isinstance(found, pd.Series) and list(found.index) == list(values.index)
+    assert found[["a", "b", "c", "e"]].isna().all()
+    assert found["d"] == (200.0 if lower_is_better else 8.0)
+
+
+@pytest.mark.parametrize(
+    ("schema", "metric", "lower_is_better", "unit"),
+    [
+        (seed_schemas.c_ray, "result.score", True, "s"),
+        (seed_schemas.tf_cnn, "result.score", False, "images/s"),
+    ],
+    ids=["c-ray-time", "deep-learning-throughput"],
+)
+def test_the_direction_comes_from_the_schema(schema, metric, lower_is_better, unit):
+    fields = flatten_schema(schema())
+    numeric = [f.path for f in fields if f.numeric]
+    # every number varies, the machine's and the set-up's too: the measurement still wins
+    varying = pd.DataFrame({f"json.{path}": [1.0, 2.0, 3.0] for path in numeric})
+    for population in (varying, pd.DataFrame()):
+        assert headline_metric(fields, population) == metric
+    field = next(f for f in fields if f.path == metric)
+    assert field.lower_is_better is lower_is_better and field.unit == unit
+
+
+VERDICTS = {"reference", "faster", "slower", NO_CLEAR, TOO_FEW}
+SITES = (("s-cesga", "CESGA"), ("s-ifca", "IFCA-LCG2"))
+# sized by name (16 cores), sized by nothing, and a GPU flavor (4 GPUs, no core count)
+FLAVORS = ("hpc.16core-32ram", "standard.small", "gpu.a100x4")
+WHEN = (datetime(2023, 1, 5, tzinfo=UTC), datetime(2025, 6, 1, tzinfo=UTC), pd.NaT)
+scores = st.one_of(
+    st.floats(allow_nan=True, allow_infinity=True, width=32),
+    st.sampled_from([0.0, 1.0, -1.0]),
+)
+result_rows = st.lists(
+    st.tuples(st.sampled_from(SITES), st.sampled_from(FLAVORS), scores, st.sampled_from(WHEN)),
+    max_size=12,
+)
+
+
+def results_of(rows) -> pd.DataFrame:
+    """A benchmark's loaded results as the shared copy holds them (the columns answers read)."""
+    return pd.DataFrame(
+        {
+            "site": pd.Series([site for (_, site), *_ in rows], dtype="string"),
+            "site_id": pd.Series([site_id for (site_id, _), *_ in rows], dtype="string"),
+            "flavor": pd.Series([flavor for _, flavor, *_ in rows], dtype="string"),
+            "flavor_id": pd.Series([f"f-{flavor}" for _, flavor, *_ in rows], dtype="string"),
+            "execution_datetime": pd.to_datetime([when for *_, when in rows], utc=True),
+            "json.result.score": pd.Series([score for _, _, score, _ in rows], dtype="float64"),
+        }
+    )
+
+
+@settings(max_examples=40, deadline=None)
+@given(result_rows, st.sampled_from(["", "nope", "CESGA / standard.small"]))
+@example([], "")
+@example([(SITES[0], FLAVORS[0], 5.0, WHEN[0])] * 4, "")  # one group, all ties
+def test_an_answer_never_raises_on_what_results_can_hold(rows, reference):
+    fields = flatten_schema(seed_schemas.c_ray())
+    prepared = prepare(results_of(rows), fields)
+    groups = {f"{site} / {flavor}" for (_, site), flavor, *_ in rows}
+    for per in PER:
+        for lower_is_better in (True, False):
+            found = answer(
+                prepared,
+                "result.score",
+                lower_is_better=lower_is_better,
+                reference=reference,
+                per=per,
+                site_ids=[SITES[0][0]] if reference == "nope" else (),
+            )
+            assert set(found.ranked["group"]) <= groups
+            assert set(found.ranked["verdict"]) <= VERDICTS
