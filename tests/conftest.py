@@ -5,6 +5,8 @@ seed). Tests share it, so a test that changes data creates the objects it change
 and never relies on counts staying put. ``fresh_sandbox`` starts isolated servers
 for tests that need options (latency, size, auth mode) or a clean state.
 ``fault_proxy`` puts a :class:`faultproxy.FaultProxy` in front of one, to lose answers.
+``hostile_data`` adds markup to the shared sandbox (the demo data holds none), for the
+tests that check it stays text: see ``hostile.py``.
 ``anonymous_client`` and ``explorer`` read the shared sandbox as the dashboard does.
 Panel's state and the shared copies of results are reset after every test of every
 tier, so no test sees another's documents or caches.
@@ -24,6 +26,7 @@ import panel as pn
 import pytest
 from faultproxy import FaultProxy  # tests/faultproxy.py, beside this file
 from helpers import flagship, until
+from hostile import HostileData, add_hostile_data  # tests/hostile.py, beside this file
 
 from dashboard.api import PerfClient
 from dashboard.sandbox import IMAGES_ENV, SandboxConfig, SandboxServer
@@ -57,6 +60,12 @@ def sandbox(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SandboxServer]
 def sandbox_url(sandbox: SandboxServer) -> str:
     """The shared sandbox's API base URL (``http://127.0.0.1:PORT/api/v1``)."""
     return sandbox.url
+
+
+@pytest.fixture(scope="session")
+def hostile_data(sandbox_url: str) -> HostileData:
+    """Markup in the shared sandbox's site, tag, results and claim (added once)."""
+    return add_hostile_data(sandbox_url)
 
 
 @pytest.fixture

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 from helpers import CHROMIUM, CHROMIUM_ARGS, wait_for_http
+from hostile import HostileData, add_hostile_data
 
 from dashboard.cli import free_port
 
@@ -113,3 +115,18 @@ def dashboard_url(tmp_path_factory, dashboard_log):
         process.terminate()
         process.wait(timeout=15)
         log.close()
+
+
+@pytest.fixture(scope="session")
+def dashboard_api(dashboard_url, dashboard_log) -> str:
+    """The API of the served dashboard's embedded sandbox, as the dashboard said at start."""
+    said = re.search(r"using the embedded sandbox API at (\S+)", dashboard_log.read_text())
+    assert said, "the dashboard names its sandbox API when it starts"
+    return said.group(1)
+
+
+@pytest.fixture(scope="session")
+def hostile_dashboard(dashboard_api) -> HostileData:
+    """Markup in the served dashboard's data (its demo data holds none): a site's
+    description, a tag on flagship results, a free-form result and a pending claim."""
+    return add_hostile_data(dashboard_api)
