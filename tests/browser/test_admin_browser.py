@@ -1,4 +1,5 @@
-"""The Admin tab in headless Chromium: approving a submission brings the tab's count down."""
+"""The Admin tab in headless Chromium: approving a submission brings the tab's count down,
+and a claim's message made of markup is shown as text."""
 
 from __future__ import annotations
 
@@ -13,10 +14,13 @@ from helpers import (
     show_every_benchmark,
     tab,
 )
+from hostile import HOSTILE_CLAIM
 from playwright.sync_api import expect
 
 
-def test_approving_a_submission_brings_the_count_on_the_tab_down_by_one(page, dashboard_url):
+def test_approving_a_submission_brings_the_count_on_the_tab_down_by_one(
+    page, dashboard_url, hostile_dashboard
+):
     page.goto(dashboard_url)
     show_every_benchmark(page, timeout=30_000)
     expect(tab(page, ANY_ADMIN_TAB)).to_have_count(0)  # anonymous: no Admin tab at all
@@ -37,6 +41,8 @@ def test_approving_a_submission_brings_the_count_on_the_tab_down_by_one(page, da
 
     expect(tab(page, f"Admin ({before - 1} pending)")).to_have_count(1, timeout=30_000)
     expect(page.get_by_text(re.compile(r"^Done: Approve"))).to_be_visible()
+    tab(page, "Claims").click()
+    expect(page.get_by_text(HOSTILE_CLAIM).first).to_be_visible(timeout=15_000)  # as text
     assert page.dialogs == []
 
     choose_identity(page, "Alice Provider (demo user, registered)")  # not an administrator

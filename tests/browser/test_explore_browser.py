@@ -15,6 +15,7 @@ from helpers import (
     show_every_benchmark,
     widget,
 )
+from hostile import HOSTILE_TAG, HOSTILE_VALUE
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from playwright.sync_api import expect
 
@@ -38,7 +39,9 @@ def choose_benchmark(page, name: str) -> None:
     chooser.select_option(label=chooser.get_by_role("option", name=name).first.inner_text())
 
 
-def test_the_first_screen_offers_the_benchmarks_and_one_click_explores_one(page, dashboard_url):
+def test_the_first_screen_offers_the_benchmarks_and_one_click_explores_one(
+    page, dashboard_url, hostile_dashboard
+):
     """Nothing loaded yet: no empty plot or table, a button per benchmark; its click
     shows that benchmark's results."""
     page.goto(dashboard_url)
@@ -58,7 +61,7 @@ def test_the_first_screen_offers_the_benchmarks_and_one_click_explores_one(page,
     assert f"benchmark_id={benchmark_id}" in page.url  # the choice is in the link
 
 
-def test_a_benchmark_a_json_filter_and_the_shared_link(page, dashboard_url):
+def test_a_benchmark_a_json_filter_and_the_shared_link(page, dashboard_url, hostile_dashboard):
     page.goto(dashboard_url)
     show_every_benchmark(page, timeout=30_000)
     api = api_url_of(page)
@@ -146,7 +149,7 @@ def all_results(api: str, benchmark_id: str) -> list[dict]:
 
 
 def test_a_box_selection_in_the_plot_picks_table_rows_and_ticked_rows_are_ringed(
-    page, dashboard_url
+    page, dashboard_url, hostile_dashboard
 ):
     page.goto(dashboard_url)
     show_every_benchmark(page, timeout=30_000)
@@ -197,9 +200,6 @@ def test_a_box_selection_in_the_plot_picks_table_rows_and_ticked_rows_are_ringed
     assert page.dialogs == [], "hostile names in the data stayed text"
     assert page.console_errors == [] and page.failed_requests == []
 
-
-HOSTILE_TAG = "<img src=x onerror=alert(1)>"
-HOSTILE_VALUE = "<script>alert('xss')</script>"
 
 POINTS = """() => {
   const found = [];
@@ -254,14 +254,14 @@ def choose(multi_choice, text: str) -> None:
     multi_choice.page.keyboard.press("Escape")
 
 
-def test_hostile_text_from_the_api_stays_text_in_every_explorer_widget(page, dashboard_url):
-    """Seeded markup in a tag name and a free-form result's JSON key and value."""
+def test_hostile_text_from_the_api_stays_text_in_every_explorer_widget(
+    page, dashboard_url, hostile_dashboard
+):
+    """Markup users put in a tag name and in a free-form result's JSON key and value."""
     page.goto(dashboard_url)
     show_every_benchmark(page, timeout=30_000)
     api = api_url_of(page)
-    tag_id = next(
-        t["id"] for t in httpx.get(f"{api}/tags").json()["items"] if t["name"] == HOSTILE_TAG
-    )
+    tag_id = hostile_dashboard.tag_id
     tagged = httpx.get(f"{api}/results", params={"tags_ids": tag_id}).json()["items"]
     (name,) = {f"{r['benchmark']['docker_image']}:{r['benchmark']['docker_tag']}" for r in tagged}
 
@@ -293,9 +293,9 @@ def test_hostile_text_from_the_api_stays_text_in_every_explorer_widget(page, das
     expect(tooltip.first).to_be_visible()
 
     # The free-form benchmark: a JSON key and a value made of markup.
-    free_form = next(
-        b for b in httpx.get(f"{api}/benchmarks").json()["items"] if b["json_schema"] == {}
-    )
+    hostile = httpx.get(f"{api}/results/{hostile_dashboard.free_form_id}").json()
+    free_form = hostile["benchmark"]
+    assert free_form["json_schema"] == {}
     total = httpx.get(f"{api}/results", params={"benchmark_id": free_form["id"]}).json()["total"]
     page.goto(f"{dashboard_url}?benchmark_id={free_form['id']}")
     expect(page.get_by_text(f"{total} of {total} results match")).to_be_visible(timeout=30_000)
