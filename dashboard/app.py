@@ -128,6 +128,13 @@ def create_app(
         pn.config.exception_handler = shell.failed  # this session's, not a traceback
         # (``panel serve`` runs no code of ours before its first session)
         sessions_on_the_loop(served.server_context.application_context.io_loop)
+    _in_the_address_then_load(shell, state, compare, explorer)
+    return shell
+
+
+def _in_the_address_then_load(shell, state, compare, explorer) -> None:
+    """Every view's choices kept in the page's address (a link's read first), and each
+    view's first load once the page has loaded."""
     explorer.share_in_url()
     compare.share_in_url()
     shell.identity.keep_in_url()
@@ -135,7 +142,6 @@ def create_app(
     pn.state.onload(state.refresh)
     pn.state.onload(compare.state.start)
     pn.state.onload(explorer.state.start)
-    return shell
 
 
 if pn.state.served:

@@ -17,12 +17,11 @@ from dashboard.views.base import SessionView
 from dashboard.views.choices import quiet_choices
 from dashboard.views.contribute.registration import RegistrationPanel
 from dashboard.views.no_math import serve_without_mathjax
+from dashboard.views.tab_link import keep_tab_in_url
 
 TITLE = "EOSC Performance"
 #: The query parameter that keeps a sandbox session's demo identity over a reload.
 IDENTITY_IN_URL = "identity"
-#: The query parameter that names the open tab.
-TAB_IN_URL = "tab"
 log = logging.getLogger("dashboard")
 
 
@@ -330,36 +329,16 @@ class AppShell(SessionView):
         self.admin_view = self._admin_tab = self._admin_for = None
 
     def keep_tab_in_url(self) -> None:
-        """Keep the open tab in the page's address (``tab=explore``; none for the first),
-        so a reload or a link opens it. A link to the explorer from before the Compare
-        tab (its ``benchmark_id``, no ``tab``) opens Explore."""
-        location = pn.state.location
-        if location is None:
-            return
-        named = {
-            slug: tab
-            for slug, tab in (
-                ("compare", self._compare_tab),
-                ("explore", self._explore_tab),
-                ("contribute", self._contribute_tab),
-                ("latest", self._latest_tab),
-            )
-            if tab is not None and tab in self.tabs.objects
-        }
-        query = dict(parse_qsl(location.search.lstrip("?")))
-        asked = query.get(TAB_IN_URL) or ("explore" if "benchmark_id" in query else "")
-        if asked in named:
-            self.tabs.active = self.tabs.objects.index(named[asked])
-
-        def write(*_events) -> None:
-            tab = self.tabs.objects[self.tabs.active] if self.tabs.objects else None
-            slug = next((s for s, t in named.items() if t is tab), "")
-            kept = [(k, v) for k, v in parse_qsl(location.search.lstrip("?")) if k != TAB_IN_URL]
-            if slug and self.tabs.active != 0:
-                kept.append((TAB_IN_URL, slug))
-            location.search = f"?{urlencode(kept)}" if kept else ""
-
-        self.tabs.param.watch(write, "active")
+        """Keep the open tab in the page's address (:func:`~.tab_link.keep_tab_in_url`)."""
+        keep_tab_in_url(
+            self.tabs,
+            {
+                "compare": self._compare_tab,
+                "explore": self._explore_tab,
+                "contribute": self._contribute_tab,
+                "latest": self._latest_tab,
+            },
+        )
 
     def close(self) -> None:
         """Stop the work of the parts this shell built itself (the session is ending).

@@ -34,7 +34,7 @@ def blueish(rgb: tuple[int, int, int]) -> bool:
 
 
 def test_approving_asks_in_the_primary_colour_and_rejecting_in_red(page, dashboard_url):
-    page.goto(dashboard_url)
+    page.goto(f"{dashboard_url}?tab=explore")
     choose_identity(page, ADMIN)
     tab(page, ADMIN_TAB).click(timeout=60_000)
     table = page.locator(".admin-submissions")

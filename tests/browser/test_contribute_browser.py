@@ -27,7 +27,7 @@ def select(page, label: str, option: str) -> None:
 def test_register_upload_with_a_new_tag_find_it_and_report_another_result(
     page, dashboard_url, tmp_path
 ):
-    page.goto(dashboard_url)
+    page.goto(f"{dashboard_url}?tab=explore")
     show_every_benchmark(page, timeout=30_000)
     api = api_url_of(page)
 
@@ -91,7 +91,7 @@ def test_register_upload_with_a_new_tag_find_it_and_report_another_result(
     expect(page.get_by_text(re.compile(r"^(\d+) of \1 results match$"))).to_be_visible()
 
     # Report another result: it is hidden at once, and the API no longer lists it.
-    page.goto(dashboard_url)
+    page.goto(f"{dashboard_url}?tab=explore")
     show_every_benchmark(page, timeout=30_000)
     choose_identity(page, "Bob Scientist (demo user, not yet registered)")  # a new page's list
     expect(page.get_by_text("(registered user)")).to_be_visible(timeout=15_000)

@@ -24,7 +24,7 @@ def form(page, title: str):
 
 
 def as_alice_in_contribute(page, dashboard_url) -> str:
-    page.goto(dashboard_url)
+    page.goto(f"{dashboard_url}?tab=explore")
     choose_identity(page, ALICE)
     expect(page.get_by_text("(registered user)")).to_be_visible(timeout=30_000)
     tab(page, "Contribute").click()

@@ -47,7 +47,7 @@ def benchmark(api: str, image: str) -> tuple[str, int]:
 
 def open_explorer(page, dashboard_url: str, image: str = C_RAY, **query) -> tuple[str, int]:
     """The page on ``image``'s results (by the link its menu button leads to)."""
-    page.goto(dashboard_url)
+    page.goto(f"{dashboard_url}?tab=explore")
     expect(page.get_by_text("Connected to the sandbox API")).to_be_visible(timeout=30_000)
     benchmark_id, total = benchmark(api_url_of(page), image)
     link = {"benchmark_id": benchmark_id, **query}
@@ -97,7 +97,7 @@ def test_a_switch_of_benchmark_drops_what_no_result_meets_says_so_and_undoes(pag
 
 
 def httpx_api(page, dashboard_url: str) -> str:
-    page.goto(dashboard_url)
+    page.goto(f"{dashboard_url}?tab=explore")
     expect(page.get_by_text("Connected to the sandbox API")).to_be_visible(timeout=30_000)
     return api_url_of(page)
 
@@ -201,7 +201,7 @@ def test_a_rows_actions_are_right_above_it_and_copy_buttons_in_view(page, dashbo
 
 def test_the_theme_switch_keeps_who_you_are(page, dashboard_url):
     """Point 5: the theme toggle reloads the page; the demo identity stays."""
-    page.goto(dashboard_url)
+    page.goto(f"{dashboard_url}?tab=explore")
     choose_identity(page, "Alice Provider (demo user, registered)")
     expect(page.get_by_text("(registered user)")).to_be_visible(timeout=15_000)
     page.locator("#theme-switch").click()
@@ -288,7 +288,7 @@ def test_the_comparison_is_readable_in_both_themes(page, dashboard_url, theme):
 
 def test_latest_results_show_each_results_figure_and_whole_names(page, dashboard_url):
     """Point 11: the Latest results tab."""
-    page.goto(dashboard_url)
+    page.goto(f"{dashboard_url}?tab=explore")
     tab(page, "Latest results").click()
     latest = page.locator(".latest-table")
     expect(latest.get_by_role("columnheader", name="Result")).to_be_visible(timeout=30_000)

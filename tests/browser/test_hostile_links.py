@@ -68,7 +68,7 @@ def first_benchmark(api: str) -> str:
 
 @pytest.mark.parametrize("hostile", list(HOSTILE.values()), ids=list(HOSTILE))
 def test_a_hostile_value_in_every_parameter_of_a_link_stays_text(page, dashboard_url, hostile):
-    page.goto(dashboard_url)
+    page.goto(f"{dashboard_url}?tab=explore")
     show_every_benchmark(page, timeout=30_000)
     api = api_url_of(page)
     page.goto(hostile_link(dashboard_url, first_benchmark(api), hostile))
@@ -83,7 +83,7 @@ def test_a_hostile_value_in_every_parameter_of_a_link_stays_text(page, dashboard
 
 def test_a_hostile_link_in_place_of_json_lists_stays_text(page, dashboard_url):
     """Not even JSON where lists are expected: each value is refused on its own."""
-    page.goto(dashboard_url)
+    page.goto(f"{dashboard_url}?tab=explore")
     show_every_benchmark(page, timeout=30_000)
     query = {name: HOSTILE["img-onerror"] for name in URL_PARAMETERS}
     page.goto(f"{dashboard_url}?{urlencode(query)}")
@@ -134,7 +134,7 @@ def hostile_benchmark(api: str) -> tuple[str, str]:
 
 
 def test_a_condition_on_a_field_with_a_hostile_name_stays_text(page, dashboard_url):
-    page.goto(dashboard_url)
+    page.goto(f"{dashboard_url}?tab=explore")
     show_every_benchmark(page, timeout=30_000)
     benchmark_id, condition = hostile_benchmark(api_url_of(page))
     page.goto(f"{dashboard_url}?benchmark_id={benchmark_id}")

@@ -74,7 +74,7 @@ def test_no_request_leaves_the_dashboards_origin_on_any_tab(page, dashboard_url,
             elsewhere.append(url)
 
     page.on("request", record)
-    page.goto(dashboard_url)
+    page.goto(f"{dashboard_url}?tab=explore")
     show_every_benchmark(page, timeout=60_000)
     if IDENTITIES[who]:
         choose_identity(page, IDENTITIES[who])

@@ -12,7 +12,7 @@ C_RAY = "thechristophe/openbench-c-ray:1.1"
 
 
 def test_exploring_a_benchmark_logs_no_warning_of_ours(page, dashboard_url):
-    page.goto(dashboard_url)
+    page.goto(f"{dashboard_url}?tab=explore")
     explore = page.locator(".benchmark-menu").get_by_role("button", name=f"Explore {C_RAY}")
     explore.click(timeout=60_000)
     expect(page.get_by_text(LOADED)).to_be_visible(timeout=60_000)

@@ -14,7 +14,7 @@ from dashboard.cli import free_port
 
 
 def test_a_visitor_sees_seeded_results_and_can_take_a_demo_identity(page, dashboard_url):
-    page.goto(dashboard_url)
+    page.goto(f"{dashboard_url}?tab=explore")
     tab(page, "Latest results").click()
     expect(
         page.get_by_text(re.compile(r"Latest uploads \(\d[\d,]* results in all\)"))
@@ -34,7 +34,7 @@ def test_a_visitor_sees_seeded_results_and_can_take_a_demo_identity(page, dashbo
 
 
 def test_the_server_log_holds_no_token_and_no_query_string(page, dashboard_url, dashboard_log):
-    page.goto(dashboard_url)
+    page.goto(f"{dashboard_url}?tab=explore")
     choose_identity(page, "Ada Admin (demo administrator)")
     expect(page.get_by_text("(administrator)")).to_be_visible(timeout=15_000)
     log = dashboard_log.read_text()

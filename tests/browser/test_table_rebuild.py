@@ -35,7 +35,7 @@ FIRST_ROW_ID = f"""() => {{
 
 
 def test_rows_that_change_while_the_table_is_built_are_shown(page, dashboard_url):
-    page.goto(dashboard_url)
+    page.goto(f"{dashboard_url}?tab=explore")
     show_every_benchmark(page, timeout=30_000)
     page.wait_for_function(f"({EXPLORER_TABLE})() !== null", timeout=30_000)
     page.wait_for_function(f"({FIRST_ROW_ID})() !== null", timeout=30_000)

@@ -198,6 +198,7 @@ async def opened_on_flagship(url: str) -> tuple[Document, AppShell]:
     with set_curdoc(document):
         app = create_app(url, sandbox=True)
         app.template().server_doc(document)
+        app.tabs.active = 1  # Explore, where the flagship is chosen (Where to run is first)
         await asyncio.gather(app.state.refresh(), app.explorer.state.start())
         app.explorer.state.benchmark_id = (await flagship(app.state.client)).id
     return document, app

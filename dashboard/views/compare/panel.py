@@ -124,30 +124,7 @@ class CompareView(StateView):
         self._coverage = pn.pane.HTML("", sizing_mode="stretch_width", stylesheets=[CARD_CSS])
         self._python = pn.widgets.TextInput(value="")
         self._code = pn.pane.HTML("", sizing_mode="stretch_width")
-        csv = pn.widgets.FileDownload(
-            callback=lambda: io.StringIO(self.state.export_csv()),
-            filename="eosc-performance-ranking.csv",
-            label="Export ranking (CSV)",
-            width=190,
-        )
-        self._cards_box = pn.Column(
-            pn.pane.HTML("<b>The machines, best first</b>", margin=(0, 5)),
-            self._cards,
-            width=250,
-            height=400,
-            scroll=True,
-        )
-        self._one = pn.Column(
-            pn.pane.HTML(legend_html(), sizing_mode="stretch_width"),
-            # (a FlexBox that would wrap the cards under the chart on a narrow page lays
-            # Bokeh's figure out wrongly: its axis labels fall off the canvas)
-            pn.Row(self.chart, self._cards_box, sizing_mode="stretch_width"),
-            self._spread,
-            self._scaling,
-            pn.Row(csv, copy_button("Copy Python", self._python)),
-            self._code,
-            sizing_mode="stretch_width",
-        )
+        self._one = self._one_benchmark()
         self._many = pn.Column(self._workload, self._coverage, sizing_mode="stretch_width")
         # one or the other, swapped rather than hidden (a hidden chart never lays out,
         # and the page would wait for it before counting as loaded)
@@ -170,6 +147,33 @@ class CompareView(StateView):
         state.param.watch(self._show_profile, ["ranked_profile", "covered", "compared", "mode"])
         self._show()
         self._show_profile()
+
+    def _one_benchmark(self) -> pn.Column:
+        """What one benchmark's ranking shows: chart and cards, spread, scaling, exports."""
+        csv = pn.widgets.FileDownload(
+            callback=lambda: io.StringIO(self.state.export_csv()),
+            filename="eosc-performance-ranking.csv",
+            label="Export ranking (CSV)",
+            width=190,
+        )
+        self._cards_box = pn.Column(
+            pn.pane.HTML("<b>The machines, best first</b>", margin=(0, 5)),
+            self._cards,
+            width=250,
+            height=400,
+            scroll=True,
+        )
+        return pn.Column(
+            pn.pane.HTML(legend_html(), sizing_mode="stretch_width"),
+            # (a FlexBox that would wrap the cards under the chart on a narrow page lays
+            # Bokeh's figure out wrongly: its axis labels fall off the canvas)
+            pn.Row(self.chart, self._cards_box, sizing_mode="stretch_width"),
+            self._spread,
+            self._scaling,
+            pn.Row(csv, copy_button("Copy Python", self._python)),
+            self._code,
+            sizing_mode="stretch_width",
+        )
 
     # -- the controls -----------------------------------------------------------------
 
