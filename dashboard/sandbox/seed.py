@@ -10,10 +10,11 @@ This module is the generator: it gives ids and dates to the fixed catalogue
 (`dashboard.sandbox.seed_catalog` and `dashboard.sandbox.seed_benchmarks`), places
 results on approved flavors, tags them and picks the claimed ones. What a result's
 document holds is `dashboard.sandbox.seed_payloads`. Scores follow the flavor a
-result ran on with about 1% outliers, so plots look like real measurements. The data
-also carries a few hostile strings (markup in a site description, a tag name, a
-claim message and a free-form result) on purpose: the dashboard must show them as
-text.
+result ran on with about 1% outliers, so plots look like real measurements. As on the
+real service, most groups (site + flavor) hold many results but a few hold one or two
+(their flavors' ``weight``), and some benchmarks were never run at some sites. The
+data holds no markup: the tests that check the dashboard escapes what the API gives
+add such strings themselves.
 """
 
 from __future__ import annotations
@@ -30,7 +31,6 @@ from dashboard.sandbox.identities import DEMO_IDENTITIES, DEMO_ISSUER
 from dashboard.sandbox.seed_benchmarks import BENCHMARKS, KNOWN_IMAGES, Benchmark
 from dashboard.sandbox.seed_catalog import (
     CLAIMS,
-    HOSTILE_TAG,
     OS_CUM_WEIGHTS,
     OS_TAGS,
     OSES,
@@ -104,7 +104,7 @@ def _tag_odds(
     tag_ids: dict[str, str],
 ) -> dict[str, tuple[tuple[str, float], ...]]:
     """For each guest OS, the tags a result on this flavor gets and how likely each is."""
-    odds = [("baseline", 0.04), ("preemptible", 0.04), ("apptainer", 0.04), (HOSTILE_TAG, 0.01)]
+    odds = [("baseline", 0.04), ("preemptible", 0.04), ("apptainer", 0.04)]
     if flavor.gpus:
         odds.append(("gpu", 0.8))
     elif flavor.name.startswith("hpc."):
@@ -137,7 +137,8 @@ def _results(
     alice, bot = uploaders["alice"], uploaders["bot"]
     uniform = rng.random  # bound once: this loop runs ~10^5 times
     oses = rng.choices(OSES, cum_weights=OS_CUM_WEIGHTS, k=count)
-    for i, p in enumerate(rng.choices(placements, k=count)):
+    weights = [p.flavor.weight for p in placements]
+    for i, p in enumerate(rng.choices(placements, weights, k=count)):
         start = max(earliest_s, p.earliest_s)
         executed = ANCHOR + timedelta(seconds=int(start + (latest_s - start) * uniform()))
         slowdown = 1.0
@@ -197,7 +198,11 @@ def generate(size: int = 400, *, seed: int = 20241122) -> SeedData:
             if b.status != "approved":
                 continue  # pending benchmarks cannot have results yet
             build, count = _plan(b, size if index == 0 else max(60, size // 10))
-            eligible = [p for p in placements if p.flavor.gpus or not b.gpu_only]
+            eligible = [
+                p
+                for p in placements
+                if (p.flavor.gpus or not b.gpu_only) and p.site.name not in b.never_at
+            ]
             earliest_s = (row["upload_datetime"] - ANCHOR).total_seconds() + _DAY
             rows, outlier_indexes = _results(
                 rng, row["id"], earliest_s, build, eligible, count, uploaders
@@ -265,7 +270,7 @@ def _plan(b: Benchmark, count: int) -> tuple[Build, int]:
     """How to build one benchmark's result JSON, and how many results to make."""
     if b.build is not None:
         return b.build, count
-    # The free-form benchmark gets each of its payloads once, hostile one included.
+    # The free-form benchmark gets each of its payloads once.
     payloads = free_form_payloads()
     handout = iter(payloads)
     return (lambda *_: next(handout)), len(payloads)

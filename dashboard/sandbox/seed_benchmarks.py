@@ -29,6 +29,8 @@ class Benchmark(NamedTuple):
     build: seed_payloads.Build | None
     gpu_only: bool = False
     status: str = "approved"
+    #: Approved sites where nobody ran it: a benchmark is rarely measured everywhere.
+    never_at: frozenset[str] = frozenset()
 
 
 # The flagship comes first: ``size`` counts its results.
@@ -36,20 +38,23 @@ class Benchmark(NamedTuple):
 BENCHMARKS = (
     Benchmark("thechristophe/openbench-c-ray", "1.1",
               "c-ray CPU ray tracing of the sphfract scene at 1920x1080. The score is the "
-              "median render time in seconds: lower is better.",
+              "median render time of the runs in seconds: lower is better.",
               seed_schemas.c_ray, "bot", 735, seed_payloads.c_ray),
     Benchmark("deephdc/deep-oc-benchmarks_cnn", "1.4.0-gpu",
               "tf_cnn_benchmarks training of ResNet-50, VGG16, GoogLeNet or AlexNet on "
-              "synthetic ImageNet data. The score is images per second: higher is better.",
+              "synthetic ImageNet data, 32, 64 or 128 images per GPU and step, in FP32 or "
+              "FP16. The score is images per second: higher is better.",
               seed_schemas.tf_cnn, "ifca", 700, seed_payloads.tf_cnn, gpu_only=True),
     Benchmark("ljishen/fio", "3.36",
               "fio 4k random reads/writes at queue depth 32 on the root volume. IOPS and "
               "MB/s: higher is better; latency in ms: lower is better.",
-              seed_schemas.fio, "cesnet", 690, seed_payloads.fio),
+              seed_schemas.fio, "cesnet", 690, seed_payloads.fio,
+              never_at=frozenset({"CYFRONET-CLOUD"})),
     Benchmark("eoscperf/stream", "5.10",
               "STREAM memory bandwidth (copy, scale, add, triad) in MB/s with one OpenMP "
               "thread per vCPU: higher is better.",
-              seed_schemas.stream, "bot", 365, seed_payloads.stream),
+              seed_schemas.stream, "bot", 365, seed_payloads.stream,
+              never_at=frozenset({"CESGA"})),
     Benchmark("eoscperf/adhoc-probe", "0.3",
               "Ad-hoc probes whose output has no fixed format (no schema); compare with care.",
               seed_schemas.anything, "infn", 200, None),

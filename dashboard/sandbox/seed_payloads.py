@@ -27,6 +27,8 @@ _T4, _V100, _A100 = seed_schemas.GPU_MODELS
 _GPU_RESNET50_FP32 = {_T4: 95.0, _V100: 380.0, _A100: 780.0}  # images/s per GPU
 _GPU_FP16_GAIN = {_T4: 2.6, _V100: 2.4, _A100: 1.9}
 _CNN_MODELS = (("resnet50", 1.0), ("vgg16", 0.62), ("googlenet", 2.4), ("alexnet", 8.5))
+# Larger batches keep a GPU busier, a little: images/s relative to 64 per GPU.
+_BATCH_SIZES = ((32, 0.91), (64, 1.0), (128, 1.05))
 # fio job kinds: (rw, share of reads, IOPS relative to pure random reads).
 _FIO_JOBS = (("randread", 1.0, 1.0), ("randwrite", 0.0, 0.45), ("randrw", 0.7, 0.75))
 
@@ -36,25 +38,48 @@ def _noise(rng: random.Random, sigma: float) -> float:
     return math.exp(rng.gauss(0.0, sigma))
 
 
-def _machine(site: Site, flavor: Flavor, os: str) -> Document:
+def _cpu(rng: random.Random, site: Site, flavor: Flavor) -> tuple[str, float]:
+    """The CPU a run landed on (py-cpuinfo's ``brand_raw``) and its speed factor."""
+    older = flavor.older_cpu
+    if older is not None and rng.random() < older[2]:
+        return older[0], older[1]
+    return site.cpu_model, site.cpu_factor
+
+
+def _machine(flavor: Flavor, os: str, cpu_brand: str) -> Document:
+    """The VM as the benchmarks report it: ``cpu`` holds what py-cpuinfo gives."""
     return {
-        "cpu": {"count": flavor.cpus, "model": site.cpu_model},
+        "cpu": {"arch": "X86_64", "bits": 64, "brand_raw": cpu_brand, "count": flavor.cpus},
         "ram_gb": flavor.ram_gb,
         "os": os,
     }
 
 
+def _render_times(rng: random.Random, render: float) -> list[float]:
+    """The runs of one c-ray result, in seconds: three close ones as a rule.
+
+    In about 3 % of results one run is far off (a busy host), and the test suite,
+    which repeats until the runs agree, made 5 to 9 of them.
+    """
+    jitter = rng.random  # uniform jitter of a few per mille is cheap and good enough
+    if rng.random() >= 0.03:
+        return [round(render * (0.985 + 0.03 * jitter()), 3) for _ in range(3)]
+    count = rng.choice((5, 7, 9))
+    runs = [round(render * (0.985 + 0.03 * jitter()), 3) for _ in range(count - 1)]
+    runs.insert(rng.randrange(count), round(render * rng.uniform(1.2, 1.6), 3))
+    return runs
+
+
 def c_ray(
     rng: random.Random, site: Site, flavor: Flavor, started: str, os: str, slowdown: float
 ) -> Document:
-    """c-ray: the median of three render times, in seconds."""
+    """c-ray: the median of the runs' render times, in seconds, and every run."""
+    cpu_brand, cpu_factor = _cpu(rng, site, flavor)
     cpus = flavor.cpus
     # Amdahl's law with a 4% serial part: more cores help, less and less.
     speedup = 1.0 / (0.04 + 0.96 / cpus)
-    render = 310.0 * site.cpu_factor / speedup * _noise(rng, 0.06) * slowdown
-    # Runs on one VM differ by a few percent; uniform jitter is cheap and good enough.
-    jitter = rng.random
-    runs = [round(render * (0.97 + 0.06 * jitter()), 2) for _ in range(3)]
+    render = 310.0 * cpu_factor / speedup * _noise(rng, 0.06) * slowdown
+    runs = _render_times(rng, render)
     return {
         "benchmark": {
             "name": "c-ray",
@@ -64,8 +89,14 @@ def c_ray(
             "rays_per_pixel": 16,
         },
         "start_datetime": started,
-        "machine": _machine(site, flavor, os),
-        "result": {"score": sorted(runs)[1], "unit": "s", "runs": runs, "threads": cpus},
+        "machine": _machine(flavor, os, cpu_brand),
+        "result": {
+            "score": sorted(runs)[len(runs) // 2],
+            "unit": "s",
+            # as the Phoronix Test Suite writes them: one string, the runs apart by colons
+            "all_results": ":".join(f"{run:.3f}" for run in runs),
+            "threads": cpus,
+        },
     }
 
 
@@ -75,20 +106,21 @@ def tf_cnn(
     """tf_cnn_benchmarks: training throughput in images per second, on GPU flavors."""
     gpus, gpu_model = flavor.gpus, flavor.gpu_model
     model, model_gain = rng.choice(_CNN_MODELS)
+    batch_size, batch_gain = rng.choice(_BATCH_SIZES)
     precision = "fp16" if rng.random() < 0.4 else "fp32"
-    per_gpu = _GPU_RESNET50_FP32[gpu_model] * model_gain
+    per_gpu = _GPU_RESNET50_FP32[gpu_model] * model_gain * batch_gain
     if precision == "fp16":
         per_gpu *= _GPU_FP16_GAIN[gpu_model]
     # Data-parallel training loses about 7% per doubling of GPUs to synchronisation.
     rate = per_gpu * gpus * 0.93 ** math.log2(gpus) * _noise(rng, 0.05) / slowdown
-    machine = _machine(site, flavor, os)
+    machine = _machine(flavor, os, _cpu(rng, site, flavor)[0])
     machine["gpu"] = {"count": gpus, "model": gpu_model, "driver": "535.129.03"}
     return {
         "start_datetime": started,
         "machine": machine,
         "training": {
             "model": model,
-            "batch_size_per_device": 64,
+            "batch_size_per_device": batch_size,
             "num_gpus": gpus,
             "precision": precision,
         },
@@ -123,7 +155,7 @@ def fio(
         result["read"] = _fio_direction(rng, total * read_share, latency_ms)
     if read_share < 1:
         result["write"] = _fio_direction(rng, total * (1 - read_share), latency_ms)
-    machine = _machine(site, flavor, os)
+    machine = _machine(flavor, os, _cpu(rng, site, flavor)[0])
     machine["disk"] = {"type": site.disk}
     return {
         "start_datetime": started,
@@ -142,7 +174,7 @@ def stream(
     triad = peak * (1 - math.exp(-9_000 * cpus / peak)) * _noise(rng, 0.05) / slowdown
     return {
         "start_datetime": started,
-        "machine": _machine(site, flavor, os),
+        "machine": _machine(flavor, os, _cpu(rng, site, flavor)[0]),
         "config": {"array_size": 80_000_000, "ntimes": 10, "threads": cpus},
         "result": {
             "copy": round(triad * 0.89 * _noise(rng, 0.01), 1),
@@ -155,7 +187,7 @@ def stream(
 
 
 def free_form_payloads() -> list[Document]:
-    """What people upload to a benchmark without a schema: anything, including markup."""
+    """What people upload to a benchmark without a schema: anything, in any shape."""
     return [
         {
             "hostname": "vm-bench-0142",
@@ -177,7 +209,12 @@ def free_form_payloads() -> list[Document]:
             "time (s)": 2.6,
         },
         {"notes": "First try with the new image; numbers look low.", "score": 17.3, "ok": True},
-        {"<img src=x onerror=alert(1)>": "<script>alert('xss')</script>", "score": 1},
+        {
+            "probe": "curl",
+            "url": "https://registry.egi.example.org/v2/",
+            "http_code": 200,
+            "time_total_s": 0.184,
+        },
         {"matrix_size": 4096, "gflops": 812.4, "precision": "double", "blas": "OpenBLAS 0.3.21"},
         {
             "cuda_visible": False,

@@ -23,6 +23,8 @@ DRAFT_2020_12 = "https://json-schema.org/draft/2020-12/schema"
 
 GPU_MODELS = ("NVIDIA T4", "NVIDIA V100", "NVIDIA A100")
 DISK_TYPES = ("ceph-rbd", "local-ssd", "local-nvme", "nfs")
+#: py-cpuinfo's names of CPU architectures.
+CPU_ARCHES = ("X86_32", "X86_64", "ARM_7", "ARM_8", "PPC_64", "S390X", "RISCV_64")
 
 
 def _start_datetime() -> Schema:
@@ -43,8 +45,14 @@ def _cpu(*, suggest: bool = False) -> Schema:
         count["suggestToUser"] = True
     return {
         "type": "object",
+        "description": "The CPU as py-cpuinfo reports it.",
         "required": ["count"],
-        "properties": {"count": count, "model": {"type": "string"}},
+        "properties": {
+            "count": count,
+            "brand_raw": {"type": "string", "description": "The CPU model."},
+            "arch": {"enum": list(CPU_ARCHES)},
+            "bits": {"enum": [32, 64]},
+        },
     }
 
 
@@ -120,7 +128,7 @@ def c_ray() -> Schema:
             },
             "result": {
                 "type": "object",
-                "required": ["score", "unit", "runs"],
+                "required": ["score", "unit", "all_results"],
                 "properties": {
                     "score": {
                         "type": "number",
@@ -131,21 +139,18 @@ def c_ray() -> Schema:
                         "suggestToUser": True,
                     },
                     "unit": {"const": "s"},
-                    "runs": {
-                        "type": "array",
-                        "description": "Render time of each run, in seconds.",
-                        "items": {"$ref": "#/$defs/seconds"},
-                        "minItems": 1,
-                        "maxItems": 10,
+                    "all_results": {
+                        "type": "string",
+                        "description": "Render time of each run in seconds, the runs "
+                        "separated by colons.",
+                        "examples": ["2276.233:2266.157:2270.354"],
+                        "pattern": "^[0-9]+(\\.[0-9]+)?(:[0-9]+(\\.[0-9]+)?)*$",
                     },
                     "threads": {"type": "integer", "minimum": 1},
                 },
             },
         },
-        "$defs": {
-            "seconds": {"type": "number", "exclusiveMinimum": 0, "unit": "s"},
-            "hardware": _machine(suggest_cpu=True),
-        },
+        "$defs": {"hardware": _machine(suggest_cpu=True)},
     }
 
 
@@ -175,7 +180,11 @@ def tf_cnn() -> Schema:
                         "enum": ["resnet50", "vgg16", "googlenet", "alexnet"],
                         "suggestToUser": True,
                     },
-                    "batch_size_per_device": {"type": "integer", "minimum": 1},
+                    "batch_size_per_device": {
+                        "type": "integer",
+                        "minimum": 1,
+                        "description": "Images per GPU in each training step.",
+                    },
                     "num_gpus": {"type": "integer", "minimum": 1},
                     "precision": {
                         "oneOf": [
