@@ -106,9 +106,8 @@ def create_app(
         # Work still under way would only meet a closed client: each part stops, and
         # the client is closed whatever any of them does.
         try:
-            stops = (state.stop, compare.state.stop, explorer.state.stop, upload.stop,
-                     submit.stop, shell.close)  # fmt: skip
-            for stop in stops:
+            for stop in (state.stop, compare.state.stop, explorer.state.stop, upload.stop,
+                         submit.stop, shell.close):  # fmt: skip
                 try:
                     stop()
                 except Exception:
@@ -118,8 +117,7 @@ def create_app(
 
     async def retry_explorer(_event) -> None:  # "Retry" covers a load that failed too
         await explorer.state.retry()
-        if compare.state.problem:
-            await compare.state.start()
+        await (compare.state.start() if compare.state.problem else asyncio.sleep(0))
 
     state.param.watch(retry_explorer, "retried")
     pn.state.on_session_destroyed(end_session)

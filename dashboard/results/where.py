@@ -62,10 +62,24 @@ def headline_metric(fields: Sequence[SchemaField], population: pd.DataFrame) -> 
 class Prepared:
     """What every answer of one load needs, made once."""
 
-    rows: pd.DataFrame  # the population, with its ``group`` (site / flavor)
     cards: dict[str, MachineCard]
-    configs: pd.DataFrame  # the configurations, most common first, with their ``key``
-    runs: pd.DataFrame | None  # per result: its runs, their spread, an outlier run
+    # Plain values, not frames: pandas notes every view taken of a frame on that frame,
+    # and these live as long as the shared copy (each session's answers would leave
+    # their notes on them).
+    configs: tuple[dict, ...]  # the configurations, most common first, with ``key`` and ``n``
+    config_columns: tuple[str, ...]
+    run_spread: np.ndarray | None  # per result: its runs' spread (None without runs)
+    run_outlier: np.ndarray | None  # per result: whether a run is far from the others
+    # What answers filter by, as arrays
+    site_ids: np.ndarray = field(default_factory=lambda: np.empty(0, dtype=object))
+    setups: tuple[tuple[str, dict[str, str]], ...] = ()  # key, {column: value}: most common first
+    setup_values: dict[str, np.ndarray] = field(default_factory=dict)  # column: each row's
+    columns: dict[str, np.ndarray] = field(default_factory=dict)  # site, flavor, numbers
+    group_codes: np.ndarray = field(default_factory=lambda: np.empty(0, dtype=np.int32))
+    group_names: tuple[str, ...] = ()
+    group_counts: dict[str, int] = field(default_factory=dict)  # every set-up's results
+    sites: tuple[tuple[str, str], ...] = ()  # (id, name) of the sites, by name
+    headline: str = ""  # the metric compared unless another is chosen
 
 
 @dataclass(frozen=True, eq=False)
@@ -111,25 +125,68 @@ def prepare(population: pd.DataFrame, fields: Sequence[SchemaField], *, now=None
         cards[str(group)] = card
     runs_column = next((c for c in rows.columns if c.endswith(".all_results")), None)
     runs = run_spread(rows[runs_column]) if runs_column else None
-    return Prepared(rows=rows, cards=cards, configs=configs, runs=runs)
+    choices = [c for c in configs.columns if c not in ("n", "key")]
+    setups = tuple(
+        (str(row["key"]), {f"json.{c}": str(row[c]) for c in choices})
+        for _, row in configs.iterrows()
+    )
+    setup_values = {
+        f"json.{c}": rows[f"json.{c}"].astype("string").fillna("(none)").to_numpy(dtype=object)
+        for c in choices
+    }
+    columns = {name: rows[name].to_numpy(dtype=object, copy=True) for name in ("site", "flavor")}
+    for found in fields:
+        name = f"json.{found.path}"
+        if found.numeric and name in rows.columns:
+            numbers = pd.to_numeric(rows[name], errors="coerce").astype("float64")
+            columns[name] = numbers.to_numpy(copy=True)
+    pairs = set(zip(rows["site_id"], rows["site"], strict=True)) if len(rows) else set()
+    return Prepared(
+        cards=cards,
+        configs=tuple(configs.to_dict("records")),
+        config_columns=tuple(configs.columns),
+        run_spread=runs["spread"].to_numpy(copy=True) if runs is not None else None,
+        run_outlier=runs["outlier_run"].to_numpy(copy=True) if runs is not None else None,
+        sites=tuple(sorted(pairs, key=lambda pair: (str(pair[1]), str(pair[0])))),
+        headline=headline_metric(fields, rows),
+        site_ids=rows["site_id"].to_numpy(dtype=object, copy=True),
+        setups=setups,
+        setup_values=setup_values,
+        columns=columns,
+        group_codes=rows["group"].cat.codes.to_numpy(copy=True),
+        group_names=tuple(str(name) for name in rows["group"].cat.categories),
+        group_counts={str(g): int(n) for g, n in rows["group"].value_counts().items() if n},
+    )
+
+
+def _kept(prepared: Prepared, mask: np.ndarray, column: str) -> pd.DataFrame:
+    """The rows ``mask`` keeps: their group, site, flavor and ``column``, made from the
+    prepared arrays (a view of the rows themselves would leave its note on them)."""
+    codes = prepared.group_codes[mask]
+    kept = {
+        "group": pd.Categorical.from_codes(codes, categories=list(prepared.group_names)),
+        "site": prepared.columns["site"][mask],
+        "flavor": prepared.columns["flavor"][mask],
+    }
+    if column in prepared.columns:
+        kept[column] = prepared.columns[column][mask]
+    return pd.DataFrame(kept, index=np.flatnonzero(mask))
 
 
 def _warned(card: MachineCard, warning: str) -> MachineCard:
     return MachineCard(**{**card.__dict__, "warnings": (*card.warnings, warning)})
 
 
-def _configured(prepared: Prepared, key: str) -> tuple[pd.Series, str]:
+def _configured(prepared: Prepared, key: str) -> tuple[np.ndarray, str]:
     """The rows run with the configuration ``key`` (default: the most common)."""
-    configs, rows = prepared.configs, prepared.rows
-    keys = list(configs["key"])
-    if len(configs) < 2 or not len(rows):
-        return pd.Series(True, index=rows.index), ""
-    chosen = configs.iloc[keys.index(key) if key in keys else 0]
-    mask = pd.Series(True, index=rows.index)
-    for name in configs.columns:
-        if name not in ("n", "key"):
-            mask &= rows[f"json.{name}"].astype("string").fillna("(none)") == chosen[name]
-    return mask, str(chosen["key"])
+    mask = np.ones(len(prepared.site_ids), dtype=bool)
+    setups = prepared.setups
+    if len(setups) < 2 or not mask.size:
+        return mask, ""
+    chosen = next((s for s in setups if s[0] == key), setups[0])
+    for column, value in chosen[1].items():
+        mask &= prepared.setup_values[column] == value
+    return mask, chosen[0]
 
 
 def _each_row(groups: pd.Series, per_group: dict) -> np.ndarray:
@@ -171,22 +228,22 @@ def _dots(values: pd.Series, groups: pd.Series) -> pd.DataFrame:
     )
 
 
-def _spread(runs: pd.DataFrame | None, kept: pd.DataFrame, mask, values: pd.Series) -> str:
+def _spread(prepared: Prepared, kept: pd.DataFrame, mask, values: pd.Series) -> str:
     """The runs inside a result beside the results of one machine, in words."""
-    if runs is None:
+    if prepared.run_spread is None:
         return ""
-    inside = runs[mask]
-    if not inside["spread"].notna().any():
+    spread, outlier = prepared.run_spread[mask], prepared.run_outlier[mask]
+    if not np.isfinite(spread).any():
         return ""
     by_group = values.groupby(kept["group"], observed=True)
     median = by_group.median()
     iqr = by_group.quantile(0.75) - by_group.quantile(0.25)
     between = iqr / median.abs().where(median != 0)
     said = (
-        f"Runs inside one result differ by a median {inside['spread'].median():.1%} "
+        f"Runs inside one result differ by a median {np.nanmedian(spread):.1%} "
         f"(fastest to slowest); results of one machine by a median {between.median():.1%} (IQR)."
     )
-    outliers = int(inside["outlier_run"].sum())
+    outliers = int(outlier.sum())
     if outliers:
         said += f" {outliers:,} result(s) hold a run far from their others (flagged in the dots)."
     return said
@@ -203,17 +260,16 @@ def answer(
     site_ids: Collection[str] = (),
 ) -> Answer:
     """The ranking of ``metric`` for the choices given (see the module's docstring)."""
-    rows, column = prepared.rows, f"json.{metric}"
+    column = f"json.{metric}"
     mask, chosen = _configured(prepared, configuration)
     if site_ids:
-        mask &= rows["site_id"].isin(list(site_ids))
-    mask = mask.to_numpy()
+        mask &= np.isin(prepared.site_ids, list(site_ids))
     # only the columns an answer reads: a population's other columns are many and large
-    kept = rows.loc[mask, [c for c in ("group", "site", "flavor", column) if c in rows.columns]]
+    kept = _kept(prepared, mask, column)
     notes = []
     if chosen:
         notes.append(
-            f"These results were run in {len(prepared.configs)} configurations; only "
+            f"These results were run in {len(prepared.setups)} configurations; only "
             f"comparable runs are ranked: {chosen}."
         )
     if column not in kept.columns or not len(kept):
@@ -242,7 +298,7 @@ def answer(
         dots=_dots(values[keep], groups),
         configuration=chosen,
         notes=tuple(notes),
-        spread=_spread(prepared.runs, kept, mask, measured),
+        spread=_spread(prepared, kept, mask, measured),
         scaling=scaled,
     )
 
@@ -260,9 +316,9 @@ def _described(ranked: pd.DataFrame, kept: pd.DataFrame, mask, prepared: Prepare
             "gpus": ranked["group"].map(lambda g: cards[g].gpus if g in cards else None),
         }
     )
-    if prepared.runs is not None:
-        flagged = prepared.runs.loc[mask, "outlier_run"]
-        counts = flagged.groupby(kept["group"], observed=True).sum()
+    if prepared.run_outlier is not None:
+        flagged = prepared.run_outlier[mask]
+        counts = pd.Series(flagged).groupby(kept["group"].to_numpy(), observed=True).sum()
         counts.index = counts.index.astype(str)
         extra["outlier_runs"] = ranked["group"].map(counts).fillna(0).astype(int)
     return pd.concat([ranked, extra], axis=1)

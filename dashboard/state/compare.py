@@ -27,7 +27,7 @@ from dashboard.api import APIError, Benchmark
 from dashboard.results.export import compare_snippet, ranking_csv
 from dashboard.results.profile import coverage, profile
 from dashboard.results.ranking import rank_groups
-from dashboard.results.where import PER, Answer, Prepared, answer, headline_metric, prepare
+from dashboard.results.where import PER, Answer, Prepared, answer, prepare
 from dashboard.serving import in_worker
 from dashboard.state.base import ClientState
 from dashboard.state.links import link_query, quoted, read_link
@@ -51,20 +51,11 @@ URL_KEYS = {
 
 #: What each shared copy's answers need, made once for every session (see ``_prepare``).
 _PREPARED: weakref.WeakKeyDictionary[Loaded, Prepared] = weakref.WeakKeyDictionary()
-#: Each prepared copy's sites (id, name) and headline metric, read once (see ``_about``).
-_ABOUT: weakref.WeakKeyDictionary[Prepared, tuple[list, str]] = weakref.WeakKeyDictionary()
 
 
 def _about(loaded: Loaded, prepared: Prepared) -> tuple[list[tuple[str, str]], str]:
-    """The sites among a copy's results, by name, and its headline metric: the same for
-    every choice, and a pass over every row each (100,000 of them in a large copy)."""
-    found = _ABOUT.get(prepared)
-    if found is None:
-        rows = prepared.rows
-        sites = sorted(set(zip(rows["site_id"], rows["site"], strict=True)),
-                       key=lambda s: s[1]) if len(rows) else []  # fmt: skip
-        found = _ABOUT[prepared] = (sites, headline_metric(loaded.fields, rows))
-    return found
+    """The sites among a copy's results, by name, and its headline metric."""
+    return list(prepared.sites), prepared.headline
 
 
 class _Holder:
@@ -133,6 +124,7 @@ class CompareState(ClientState):
         super().__init__(client, **params)
         self._holders: dict[str, _Holder] = {}
         self._started = False
+        self._stopped = False  # the session ended: no load starts again
         self._refused: list[str] = []
 
     # -- the address ------------------------------------------------------------------
@@ -163,6 +155,8 @@ class CompareState(ClientState):
 
     async def start(self) -> None:
         """Load the benchmarks and their counts, then answer."""
+        if self._stopped:
+            return
         self._started = True
         await self._work.run(self._load())
 
@@ -178,7 +172,7 @@ class CompareState(ClientState):
     def _asked(self) -> None:
         # The answer's work is only scheduled when a choice's setter returns: busy from
         # now, so that settled() waits for it rather than returning the previous answer.
-        if self._started:
+        if self._started and not self._stopped:
             self.loading = True
 
     @param.depends(
@@ -186,7 +180,7 @@ class CompareState(ClientState):
         "site_ids", "mode", "workload", watch=True,
     )  # fmt: skip
     async def _changed(self) -> None:
-        if self._started:
+        if self._started and not self._stopped:
             await self._work.run(self._load())
 
     async def _load(self) -> None:
@@ -221,6 +215,9 @@ class CompareState(ClientState):
         (made once per copy, for every session)."""
         holder = self._holders.setdefault(benchmark_id, _Holder())
         loaded = await SHARED.get(self.client, benchmark_id, self.benchmarks, holder=holder)
+        if self._stopped:  # ended while the copy came: it is not held
+            SHARED.release(holder)
+            raise asyncio.CancelledError
         if loaded.later:  # the set-ups are text columns, made after the first screen's
             loaded = await asyncio.shield(SHARED.complete(loaded))
         made = _PREPARED.get(loaded)
@@ -247,7 +244,7 @@ class CompareState(ClientState):
         metric = self.metric or headline
         field = next((f for f in numbers if f.path == metric), None)
         lower = self._lower(field)
-        self._check("configuration", list(prepared.configs["key"]), "the configuration")
+        self._check("configuration", [key for key, _ in prepared.setups], "the configuration")
         self._check("reference", list(prepared.cards), "the reference")
         chosen_sites = [s for s in self.site_ids if s in {i for i, _ in sites}]
         found = answer(
@@ -264,7 +261,7 @@ class CompareState(ClientState):
             lower_is_better=lower,
             unit=(field.unit or "") if field else "",
             shown_metric=metric,
-            configs=prepared.configs,
+            configs=pd.DataFrame(list(prepared.configs), columns=list(prepared.config_columns)),
             cards=prepared.cards,
             sites=sites,
             result=found,
@@ -300,8 +297,7 @@ class CompareState(ClientState):
             name = self._benchmark(benchmark_id).name
             rankings[name] = found.ranked
             compared[name] = dict(zip(found.ranked["group"], found.ranked["n"], strict=True))
-            every = prepared.rows["group"].astype(str).value_counts()  # every set-up
-            counts[name] = {str(group): int(n) for group, n in every.items()}
+            counts[name] = prepared.group_counts  # every set-up's results
         named = {self._benchmark(b).name: w for b, w in weights.items()}
         table = profile(rankings, named) if rankings else rank_groups({}, lower_is_better=True)
         self.param.update(
@@ -346,6 +342,8 @@ class CompareState(ClientState):
         return compare_snippet(self.client.base_url, self.chosen.id, choices, sandbox=sandbox)
 
     def stop(self) -> None:
+        """Stop for good (the session ended): the work under way, and the shared copies."""
+        self._stopped = True
         super().stop()
         for holder in self._holders.values():
             SHARED.release(holder)

@@ -21,7 +21,7 @@ from playwright.sync_api import expect
 def test_approving_a_submission_brings_the_count_on_the_tab_down_by_one(
     page, dashboard_url, hostile_dashboard
 ):
-    page.goto(dashboard_url)
+    page.goto(f"{dashboard_url}?tab=explore")
     show_every_benchmark(page, timeout=30_000)
     expect(tab(page, ANY_ADMIN_TAB)).to_have_count(0)  # anonymous: no Admin tab at all
 

@@ -44,7 +44,7 @@ def test_the_first_screen_offers_the_benchmarks_and_one_click_explores_one(
 ):
     """Nothing loaded yet: no empty plot or table, a button per benchmark; its click
     shows that benchmark's results."""
-    page.goto(dashboard_url)
+    page.goto(f"{dashboard_url}?tab=explore")
     expect(page.get_by_text(NOTHING_CHOSEN)).to_be_visible(timeout=30_000)
     api = api_url_of(page)
     benchmark_id, name, total = flagship(api)
@@ -62,7 +62,7 @@ def test_the_first_screen_offers_the_benchmarks_and_one_click_explores_one(
 
 
 def test_a_benchmark_a_json_filter_and_the_shared_link(page, dashboard_url, hostile_dashboard):
-    page.goto(dashboard_url)
+    page.goto(f"{dashboard_url}?tab=explore")
     show_every_benchmark(page, timeout=30_000)
     api = api_url_of(page)
     benchmark_id, name, total = flagship(api)
@@ -151,7 +151,7 @@ def all_results(api: str, benchmark_id: str) -> list[dict]:
 def test_a_box_selection_in_the_plot_picks_table_rows_and_ticked_rows_are_ringed(
     page, dashboard_url, hostile_dashboard
 ):
-    page.goto(dashboard_url)
+    page.goto(f"{dashboard_url}?tab=explore")
     show_every_benchmark(page, timeout=30_000)
     api = api_url_of(page)
     benchmark_id, name, total = flagship(api)
@@ -258,7 +258,7 @@ def test_hostile_text_from_the_api_stays_text_in_every_explorer_widget(
     page, dashboard_url, hostile_dashboard
 ):
     """Markup users put in a tag name and in a free-form result's JSON key and value."""
-    page.goto(dashboard_url)
+    page.goto(f"{dashboard_url}?tab=explore")
     show_every_benchmark(page, timeout=30_000)
     api = api_url_of(page)
     tag_id = hostile_dashboard.tag_id

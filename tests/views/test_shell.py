@@ -290,6 +290,7 @@ async def test_a_load_that_fails_shows_in_the_header_and_retry_loads_it(fresh_sa
     await until(lambda: not explorer.state.loading and len(explorer.state.population) > 0)
     assert "Connected to the sandbox API" in app.connection._text.object
 
+    await app.compare.state.settled()  # Where to run loads too: its answer is in first
     server.stop()
     explorer.state.benchmark_id = second.id
     await until(lambda: not explorer.state.loading and explorer.state.problem)
