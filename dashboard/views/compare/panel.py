@@ -183,7 +183,7 @@ class CompareView(StateView):
                                  options={}, sizing_mode="stretch_width")  # fmt: skip
         self._metric = choice(pn.widgets.Select, state, "metric", label="Compare", options={},
                               sizing_mode="stretch_width")  # fmt: skip
-        self._direction = choice(pn.widgets.Select, state, "direction", label="Better is",
+        self._direction = choice(pn.widgets.Select, state, "direction", label="Better values",
                                  options={"as the schema says": "auto", "lower": "lower",
                                           "higher": "higher"}, width=150)  # fmt: skip
         self._per = choice(pn.widgets.Select, state, "per", label="Count",
