@@ -17,7 +17,14 @@ from dashboard.api.query import encode_params
 from dashboard.results.filters import Filters
 from dashboard.results.frame import documents
 
-__all__ = ["compare_snippet", "query_snippets", "ranking_csv", "to_csv", "to_json"]
+__all__ = [
+    "compare_snippet",
+    "profile_snippet",
+    "query_snippets",
+    "ranking_csv",
+    "to_csv",
+    "to_json",
+]
 
 
 def _iso_z(column: pd.Series) -> np.ndarray:
@@ -189,4 +196,15 @@ def compare_snippet(
         + "import dashboard\n\n"
         + f"client = dashboard.connect({base_url!r})\n"
         + f"ranking = client.compare(\n    {benchmark_id!r},\n{listed})\n"
+    )
+
+
+def profile_snippet(base_url: str, weights: dict[str, float], *, sandbox: bool = False) -> str:
+    """Python that gives the same workload ranking as the Where to run view."""
+    listed = "".join(f"    {bench!r}: {weight:g},\n" for bench, weight in weights.items())
+    return (
+        (SANDBOX_NOTE if sandbox else "")
+        + "import dashboard\n\n"
+        + f"client = dashboard.connect({base_url!r})\n"
+        + f"workload = client.profile({{\n{listed}}})\n"
     )

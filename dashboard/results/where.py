@@ -245,7 +245,10 @@ def _spread(prepared: Prepared, kept: pd.DataFrame, mask, values: pd.Series) -> 
     )
     outliers = int(outlier.sum())
     if outliers:
-        said += f" {outliers:,} result(s) hold a run far from their others (flagged in the dots)."
+        said += (
+            f" {outliers:,} result(s) hold a run far from their others (said on their "
+            "machines' cards)."
+        )
     return said
 
 

@@ -24,7 +24,7 @@ import pandas as pd
 import param
 
 from dashboard.api import APIError, Benchmark
-from dashboard.results.export import compare_snippet, ranking_csv
+from dashboard.results.export import compare_snippet, profile_snippet, ranking_csv
 from dashboard.results.profile import coverage, profile
 from dashboard.results.ranking import rank_groups
 from dashboard.results.where import PER, Answer, Prepared, answer, prepare
@@ -324,6 +324,12 @@ class CompareState(ClientState):
 
     def snippet(self, sandbox: bool = False) -> str:
         """Python that gives the ranking shown, with our client."""
+        if self.mode == "profile":
+            try:
+                weights = _weights(self.workload)
+            except ValueError:
+                return ""
+            return profile_snippet(self.client.base_url, weights, sandbox=sandbox)
         if self.chosen is None:
             return ""
         choices: dict = {}

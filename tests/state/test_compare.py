@@ -220,3 +220,33 @@ async def test_a_site_without_the_chosen_set_up_answers_with_an_empty_ranking(an
     await choose(state, site_ids=unrun[:1])
     assert state.result.ranked.empty, "not the answer for the sites chosen before"
     assert state.result.configuration == chosen["key"]
+
+
+def run_snippet(code: str) -> dict:
+    """What a user gets by pasting the copied Python into a notebook."""
+    namespace: dict = {}
+    exec(compile(code, "<copied>", "exec"), namespace)
+    return namespace
+
+
+async def test_the_copied_python_gives_the_ranking_shown(anonymous_client):
+    import asyncio
+
+    state = await compared(anonymous_client)
+    deep = seeded(state, DEEP_LEARNING)
+    await choose(state, benchmark_id=deep.id, per="GPU", direction="higher")
+    second = state.configs["key"].iloc[1]
+    await choose(state, configuration=second, reference=state.result.ranked["group"].iloc[-1])
+    code = state.snippet()
+    assert "per='GPU'" in code and repr(second) in code
+    got = (await asyncio.to_thread(run_snippet, code))["ranking"]
+    shown = state.result.ranked
+    assert list(got["group"]) == list(shown["group"])
+    assert list(got["ratio"]) == pytest.approx(list(shown["ratio"]), nan_ok=True)
+    assert list(got["verdict"]) == list(shown["verdict"])
+
+    stream = seeded(state, STREAM)
+    await choose(state, mode="profile", workload=[f"{state.chosen.id}:1", f"{stream.id}:2"])
+    got = (await asyncio.to_thread(run_snippet, state.snippet()))["workload"]
+    assert list(got["group"]) == list(state.ranked_profile["group"])
+    assert list(got["score"]) == pytest.approx(list(state.ranked_profile["score"]), nan_ok=True)

@@ -41,9 +41,14 @@ def _size(card: MachineCard) -> str:
     return " · ".join(parts) or "size unknown"
 
 
-def card_html(rank: int, group: str, card: MachineCard, n: int, verdict: str) -> str:
+def card_html(
+    rank: int, group: str, card: MachineCard, n: int, verdict: str, outliers: int = 0
+) -> str:
     """One group's card: its machine, where that was read, and what to doubt."""
-    doubts = "".join(f"<div class='doubt'>⚠ {escape(w)}</div>" for w in card.warnings)
+    warnings = list(card.warnings)
+    if outliers:
+        warnings.append(f"{outliers} result(s) hold a run far from their others")
+    doubts = "".join(f"<div class='doubt'>⚠ {escape(w)}</div>" for w in warnings)
     cpu = f"<div>CPU: {escape(card.cpu)}</div>" if card.cpu else ""
     return (
         "<div class='machine-card'>"
@@ -56,11 +61,18 @@ def card_html(rank: int, group: str, card: MachineCard, n: int, verdict: str) ->
 
 def cards_html(ranked: pd.DataFrame, cards: dict[str, MachineCard]) -> str:
     """A card per ranked group, in the ranking's order."""
+    outliers = ranked["outlier_runs"] if "outlier_runs" in ranked else [0] * len(ranked)
+    rows = zip(ranked["group"], ranked["n"], ranked["verdict"], outliers, strict=True)
     found = [
-        card_html(rank, group, cards.get(group, MachineCard(source="nothing says")), n, verdict)
-        for rank, (group, n, verdict) in enumerate(
-            zip(ranked["group"], ranked["n"], ranked["verdict"], strict=True), start=1
+        card_html(
+            rank,
+            group,
+            cards.get(group, MachineCard(source="nothing says")),
+            n,
+            verdict,
+            int(outlier),
         )
+        for rank, (group, n, verdict, outlier) in enumerate(rows, start=1)
     ]
     return f"<div class='machine-cards'>{''.join(found)}</div>"
 

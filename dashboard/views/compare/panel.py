@@ -125,7 +125,15 @@ class CompareView(StateView):
         self._python = pn.widgets.TextInput(value="")
         self._code = pn.pane.HTML("", sizing_mode="stretch_width")
         self._one = self._one_benchmark()
-        self._many = pn.Column(self._workload, self._coverage, sizing_mode="stretch_width")
+        self._profile_python = pn.widgets.TextInput(value="")
+        self._profile_code = pn.pane.HTML("", sizing_mode="stretch_width")
+        self._many = pn.Column(
+            self._workload,
+            self._coverage,
+            copy_button("Copy Python", self._profile_python),
+            self._profile_code,
+            sizing_mode="stretch_width",
+        )
         # one or the other, swapped rather than hidden (a hidden chart never lays out,
         # and the page would wait for it before counting as loaded)
         self._shown = pn.Column(self._one, sizing_mode="stretch_width")
@@ -339,6 +347,10 @@ class CompareView(StateView):
         if chosen != [w.benchmark for w in self._weights.objects]:  # not while one is typed in
             self._weights.objects = [self._weight_input(item) for item in state.workload]
         self._coverage.object = coverage_html(state.covered, state.ranked_profile, state.compared)
+        if profile:
+            self._profile_python.value = state.snippet(self.sandbox)
+            code = escape(self._profile_python.value)
+            self._profile_code.object = f"<pre style='overflow-x:auto'>{code}</pre>"
 
     def _weight_input(self, item: str) -> pn.widgets.FloatInput:
         benchmark, _, weight = item.partition(":")
