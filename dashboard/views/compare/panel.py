@@ -10,7 +10,6 @@ ranks the groups over several benchmarks with weights, and shows their coverage.
 from __future__ import annotations
 
 import io
-import math
 from functools import partial
 from html import escape
 from urllib.parse import parse_qsl, urlencode
@@ -20,75 +19,18 @@ import param
 from bokeh.models import ColumnDataSource
 from bokeh.plotting import figure
 
-from dashboard.results.ranking import FEW, TOO_FEW
 from dashboard.state.compare import URL_KEYS, CompareState
 from dashboard.views.alerts import alert
 from dashboard.views.base import StateView, choice, offer
 from dashboard.views.compare.cards import CARD_CSS, cards_html, coverage_html
-from dashboard.views.compare.chart import COLOURS, LEGEND, RankedChart
+from dashboard.views.compare.chart import RankedChart
+from dashboard.views.compare.words import answer_html, legend_html
 from dashboard.views.copy import copy_button
 
 __all__ = ["CompareView"]
 
 PER_LABELS = {"per result": "result", "per vCPU": "core", "per GPU": "GPU"}
 MODES = {"One benchmark": "ranking", "A workload of several": "profile"}
-
-
-def answer_html(state: CompareState) -> str:
-    """The answer in words: the best group, how much better, and how sure."""
-    chosen, found = state.chosen, state.result
-    if chosen is None or found is None:
-        return "<h2>Where to run</h2><p>Loading the benchmarks…</p>"
-    ranked = found.ranked
-    title = f"<h2>Where to run {escape(chosen.name)}</h2>"
-    if ranked.empty:
-        return title + "<p>No result of this benchmark matches these choices.</p>"
-    better = "lower" if state.lower_is_better else "higher"
-    unit = f" [{escape(state.unit)}]" if state.unit else ""
-    per = {"core": " per vCPU", "GPU": " per GPU"}.get(state.per, "")
-    measure = f"{escape(state.shown_metric)}{unit}{per}, {better} is better"
-    reference = ranked.loc[ranked["verdict"] == "reference", "group"]
-    sure_enough = ranked[ranked["verdict"] != TOO_FEW]
-    best = sure_enough.iloc[0] if len(sure_enough) else ranked.iloc[0]
-    said = f"<b>{escape(best['group'])}</b>"
-    if best["verdict"] == "reference" or not len(reference):
-        said += " ranks first"
-    else:
-        low, high = (1 / best["high"], 1 / best["low"]) if state.lower_is_better else (
-            best["low"], best["high"])  # fmt: skip
-        sure = (
-            f" (95 % interval {low:,.3g}–{high:,.3g}×; {escape(best['verdict'])})"
-            if math.isfinite(low) and math.isfinite(high)
-            else f" ({escape(best['verdict'])}: {int(best['n'])} result(s))"
-        )
-        said += (
-            f" is {best['times_better']:,.3g}× as good as the reference "
-            f"<b>{escape(reference.iloc[0])}</b>{sure}"
-        )
-    above = ranked.iloc[: list(ranked["group"]).index(best["group"])]
-    if len(above):
-        names = ", ".join(escape(g) for g in above["group"][:3])
-        said += (
-            f". Ranked above it with too few results to conclude (fewer than {FEW}): {names}"
-            + (f" and {len(above) - 3} more" if len(above) > 3 else "")
-        )
-    return (
-        f"{title}<p>{said}. Compared: {measure}; {int(ranked['n'].sum()):,} results in "
-        f"{len(ranked)} site / flavor groups. Click a bar to compare with that group.</p>"
-    )
-
-
-def legend_html() -> str:
-    swatches = "".join(
-        f"<span style='margin-right:14px'><span style='display:inline-block;width:12px;"
-        f"height:12px;background:{COLOURS[k]};margin-right:4px;vertical-align:middle'>"
-        f"</span>{escape(text)}</span>"
-        for k, text in LEGEND.items()
-    )
-    return (
-        f"<div style='font-size:12px'>{swatches}<span>whisker: 95 % interval · dots: "
-        "each result</span></div>"
-    )
 
 
 def on_page(model, change) -> None:
@@ -204,12 +146,15 @@ class CompareView(StateView):
         self._sites = choice(pn.widgets.MultiChoice, state, "site_ids", label="Only these sites",
                              options={}, sizing_mode="stretch_width",
                              placeholder="every site")  # fmt: skip
-        self._mode = pn.widgets.RadioButtonGroup(options=MODES, value=state.mode, color="primary")
+        self._mode = pn.widgets.RadioButtonGroup(
+            options=MODES, value=state.mode, color="primary", variant="outline"
+        )
         self._mode.link(state, value="mode", bidirectional=True)
         self._mode.param.watch(self._mode_changed, "value")
         self._notes = pn.pane.HTML("", sizing_mode="stretch_width", visible=False)
+        self._direction_row = pn.Row(self._direction, self._per)
         return pn.Column(
-            self._mode, self._benchmark, self._metric, pn.Row(self._direction, self._per),
+            self._mode, self._benchmark, self._metric, self._direction_row,
             self._reference, self._configuration, self._sites,
             sizing_mode="stretch_width", min_width=260,
         )  # fmt: skip
@@ -218,7 +163,7 @@ class CompareView(StateView):
         self._picked = pn.widgets.MultiChoice(
             label="Benchmarks in the workload", options={}, width=420
         )
-        self._weights = pn.Row()
+        self._weights = pn.Column()
         self._picked.param.watch(self._workload_changed, "value")
         self._profile_intro = pn.pane.HTML(
             "<h2>Where to run a workload</h2><p>Each site / flavor is scored by the weighted "
@@ -227,6 +172,15 @@ class CompareView(StateView):
             sizing_mode="stretch_width",
         )
         return pn.Column(self._profile_intro, pn.Row(self._picked, self._weights))
+
+    def _single_choices(self) -> list:
+        """The choices of one benchmark's ranking (a workload has its own)."""
+        return [self._benchmark, self._metric, self._direction_row, self._configuration,
+                self._sites]  # fmt: skip
+
+    def _has_setups(self) -> bool:
+        configs = self.state.configs
+        return configs is not None and len(configs) > 1
 
     def _pick(self, group: str) -> None:
         self.state.reference = group
@@ -247,7 +201,7 @@ class CompareView(StateView):
             return
         notes = [*found.notes]
         self._notes.object = "".join(f"<div>{escape(n)}</div>" for n in notes)
-        self._notes.visible = bool(notes)
+        self._notes.visible = bool(notes) and state.mode != "profile"
         on_page(self.chart.figure, partial(self._draw, found, state.lower_is_better, state.unit))
         self._cards.object = cards_html(found.ranked, state.cards)
         self._spread.object = f"<p>{escape(found.spread)}</p>" if found.spread else ""
@@ -293,7 +247,7 @@ class CompareView(StateView):
                 "" if i == 0 else key
             )
         offer(self._configuration, options, state.configuration)
-        self._configuration.visible = bool(keys)
+        self._configuration.visible = bool(keys) and state.mode != "profile"
         offer(self._sites, {name: i for i, name in state.sites}, state.site_ids)
 
     def _scaling_plot(self) -> pn.Column:
@@ -340,6 +294,11 @@ class CompareView(StateView):
         if self._shown.objects != [wanted]:
             self._shown.objects = [wanted]
         self._answer.visible = not profile
+        self._notes.visible = not profile and bool(self._notes.object)
+        for widget in self._single_choices():
+            widget.visible = not profile and (
+                widget is not self._configuration or self._has_setups()
+            )
         names = {b.name: b.id for b in state.benchmarks}
         chosen = [item.partition(":")[0] for item in state.workload]
         if self._picked.options != names or self._picked.value != chosen:
@@ -356,7 +315,7 @@ class CompareView(StateView):
         benchmark, _, weight = item.partition(":")
         name = next((b.name for b in self.state.benchmarks if b.id == benchmark), benchmark)
         widget = pn.widgets.FloatInput(
-            label=f"Weight of {name}", value=float(weight or 1), start=0, step=0.5, width=200
+            label=f"Weight of {name}", value=float(weight or 1), start=0, step=0.5, width=380
         )
 
         def changed(event) -> None:
