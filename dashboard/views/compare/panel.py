@@ -146,9 +146,8 @@ class CompareView(StateView):
         self._sites = choice(pn.widgets.MultiChoice, state, "site_ids", label="Only these sites",
                              options={}, sizing_mode="stretch_width",
                              placeholder="every site")  # fmt: skip
-        self._mode = pn.widgets.RadioButtonGroup(
-            options=MODES, value=state.mode, color="primary", variant="outline"
-        )
+        # radio buttons: which one is chosen reads at a glance in both themes
+        self._mode = pn.widgets.RadioBoxGroup(options=MODES, value=state.mode, inline=True)
         self._mode.link(state, value="mode", bidirectional=True)
         self._mode.param.watch(self._mode_changed, "value")
         self._notes = pn.pane.HTML("", sizing_mode="stretch_width", visible=False)
