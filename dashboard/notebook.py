@@ -128,13 +128,24 @@ class NotebookClient(SyncClient):
         )
         return found.ranked
 
-    def profile(self, weights: Mapping[str, float], **options) -> pd.DataFrame:
+    def profile(
+        self, weights: Mapping[str, float], metrics: Mapping[str, str] | None = None, **options
+    ) -> pd.DataFrame:
         """A workload's ranking: ``weights`` maps benchmark ids to their weight; each is
-        compared as :meth:`compare` does (``options``: its ``by``, ``reference``...), and
-        the groups ranked by the weighted geometric mean of how many times better than
-        each reference they are. Groups missing a benchmark come last, saying which."""
-        rankings = {bench: self.compare(bench, **options) for bench in weights}
-        return profile(rankings, weights)
+        compared as :meth:`compare` does (on ``metrics[id]`` when given, else its headline
+        number; ``options``: its ``by``, ``reference``...), and the groups ranked by the
+        weighted geometric mean of how many times better than each reference they are.
+        Groups missing a benchmark come last, saying which."""
+        metrics = metrics or {}
+        rankings = {
+            bench: self.compare(bench, metric=metrics.get(bench), **options) for bench in weights
+        }
+        named = {self._name(bench): ranked for bench, ranked in rankings.items()}
+        return profile(named, {self._name(bench): w for bench, w in weights.items()})
+
+    def _name(self, benchmark_id: str) -> str:
+        found = next((b for b in self.benchmarks.all() if b.id == benchmark_id), None)
+        return found.name if found is not None else benchmark_id
 
 
 def connect(api_url: str | None = None, token=None) -> NotebookClient:

@@ -199,12 +199,16 @@ def compare_snippet(
     )
 
 
-def profile_snippet(base_url: str, weights: dict[str, float], *, sandbox: bool = False) -> str:
-    """Python that gives the same workload ranking as the Where to run view."""
+def profile_snippet(
+    base_url: str, weights: dict[str, float], metrics: dict[str, str], *, sandbox: bool = False
+) -> str:
+    """Python that gives the same workload ranking as the Where to run view
+    (``metrics``: the benchmarks compared on another number than their headline one)."""
     listed = "".join(f"    {bench!r}: {weight:g},\n" for bench, weight in weights.items())
+    chosen = f", metrics={metrics!r}" if metrics else ""
     return (
         (SANDBOX_NOTE if sandbox else "")
         + "import dashboard\n\n"
         + f"client = dashboard.connect({base_url!r})\n"
-        + f"workload = client.profile({{\n{listed}}})\n"
+        + f"workload = client.profile({{\n{listed}}}{chosen})\n"
     )

@@ -62,11 +62,23 @@ class _Holder:
     """What holds one benchmark's shared copy (a workload holds several at once)."""
 
 
+def _metrics(workload: list[str]) -> dict[str, str]:
+    """Each workload item's metric (``"id:weight:path"``), where it names one."""
+    found = {}
+    for item in workload:
+        parts = item.split(":", 2)
+        if len(parts) == 3 and parts[2]:
+            found[parts[0]] = parts[2]
+    return found
+
+
 def _weights(workload: list[str]) -> dict[str, float]:
-    """``["id:2", "id2"]`` as ``{"id": 2.0, "id2": 1.0}``; ValueError names a bad one."""
+    """``["id:2", "id2", "id3:1:result.score"]`` as ``{"id": 2.0, "id2": 1.0, "id3":
+    1.0}`` (a third part is the benchmark's metric); ValueError names a bad one."""
     found = {}
     for item in workload:
         benchmark, _, weight = item.partition(":")
+        weight = weight.split(":", 1)[0]
         try:
             value = float(weight) if weight else 1.0
         except ValueError:
@@ -113,6 +125,9 @@ class CompareState(ClientState):
     cards = param.Dict(default={}, doc="Group → its MachineCard.")
     sites = param.List(default=[], doc="(id, name) of the sites among the results.")
     ranked_profile = param.DataFrame(default=None, allow_None=True, doc="The workload ranking.")
+    workload_metrics = param.Dict(
+        default={}, doc="Benchmark id → (label, path) of each number its workload item can compare."
+    )
     covered = param.DataFrame(default=None, allow_None=True, doc="Group × benchmark: results.")
     compared = param.DataFrame(
         default=None, allow_None=True, doc="Group × benchmark: results of the set-up compared."
@@ -285,10 +300,19 @@ class CompareState(ClientState):
 
     async def _profile(self) -> None:
         weights = {b: w for b, w in _weights(self.workload).items() if self._benchmark(b)}
-        rankings, counts, compared = {}, {}, {}
+        chosen = _metrics(self.workload)
+        rankings, counts, compared, offered = {}, {}, {}, {}
         for benchmark_id in weights:
             loaded, prepared = await self._prepare(benchmark_id)
-            metric = _about(loaded, prepared)[1]
+            numbers = [
+                f for f in loaded.fields if f.numeric and f"json.{f.path}" in prepared.columns
+            ]
+            offered[benchmark_id] = [(f.label, f.path) for f in numbers]
+            metric = chosen.get(benchmark_id, "")
+            if metric not in {f.path for f in numbers}:
+                if metric:
+                    self._refused.append(f"the metric {quoted(metric)}")
+                metric = _about(loaded, prepared)[1]
             field = next((f for f in loaded.fields if f.path == metric), None)
             lower = (
                 True if field is None or field.lower_is_better is None else field.lower_is_better
@@ -301,6 +325,7 @@ class CompareState(ClientState):
         named = {self._benchmark(b).name: w for b, w in weights.items()}
         table = profile(rankings, named) if rankings else rank_groups({}, lower_is_better=True)
         self.param.update(
+            workload_metrics=offered,
             ranked_profile=table,
             covered=coverage(counts) if counts else pd.DataFrame(),
             compared=coverage(compared) if compared else pd.DataFrame(),
@@ -329,7 +354,9 @@ class CompareState(ClientState):
                 weights = _weights(self.workload)
             except ValueError:
                 return ""
-            return profile_snippet(self.client.base_url, weights, sandbox=sandbox)
+            return profile_snippet(
+                self.client.base_url, weights, _metrics(self.workload), sandbox=sandbox
+            )
         if self.chosen is None:
             return ""
         choices: dict = {}

@@ -246,7 +246,24 @@ async def test_the_copied_python_gives_the_ranking_shown(anonymous_client):
     assert list(got["verdict"]) == list(shown["verdict"])
 
     stream = seeded(state, STREAM)
-    await choose(state, mode="profile", workload=[f"{state.chosen.id}:1", f"{stream.id}:2"])
-    got = (await asyncio.to_thread(run_snippet, state.snippet()))["workload"]
+    workload = [f"{state.chosen.id}:1", f"{stream.id}:2:result.copy"]
+    await choose(state, mode="profile", workload=workload)
+    assert ("copy [MB/s]", "result.copy") in state.workload_metrics[stream.id]
+    code = state.snippet()
+    assert "metrics={" in code and "'result.copy'" in code
+    got = (await asyncio.to_thread(run_snippet, code))["workload"]
     assert list(got["group"]) == list(state.ranked_profile["group"])
     assert list(got["score"]) == pytest.approx(list(state.ranked_profile["score"]), nan_ok=True)
+
+
+async def test_a_workload_compares_each_benchmark_on_its_chosen_number(anonymous_client):
+    state = await compared(anonymous_client)
+    c_ray, stream = seeded(state, C_RAY), seeded(state, STREAM)
+    await choose(state, mode="profile", workload=[f"{c_ray.id}:1", f"{stream.id}:1"])
+    on_triad = state.ranked_profile.set_index("group")["score"]
+    await choose(state, workload=[f"{c_ray.id}:1", f"{stream.id}:1:result.copy"])
+    on_copy = state.ranked_profile.set_index("group")["score"]
+    assert not on_copy.equals(on_triad), "another number of STREAM, another workload score"
+    await choose(state, workload=[f"{c_ray.id}:1", f"{stream.id}:1:no.such.number"])
+    assert "the metric 'no.such.number'" in state.notice
+    assert state.ranked_profile.set_index("group")["score"].equals(on_triad)

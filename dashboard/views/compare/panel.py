@@ -94,7 +94,10 @@ class CompareView(StateView):
             pn.Column(self.controls, width=300), self.content, sizing_mode="stretch_width"
         )
         state.param.watch(self._show, ["result", "benchmarks", "configs", "sites", "metrics"])
-        state.param.watch(self._show_profile, ["ranked_profile", "covered", "compared", "mode"])
+        state.param.watch(
+            self._show_profile,
+            ["ranked_profile", "covered", "compared", "mode", "workload_metrics"],
+        )
         self._show()
         self._show_profile()
 
@@ -283,8 +286,8 @@ class CompareView(StateView):
     # -- a workload -------------------------------------------------------------------
 
     def _workload_changed(self, event) -> None:
-        weights = dict(item.partition(":")[::2] for item in self.state.workload)
-        self.state.workload = [f"{b}:{weights.get(b) or 1}" for b in event.new]
+        kept = {item.split(":", 1)[0]: item for item in self.state.workload}
+        self.state.workload = [kept.get(b, f"{b}:1") for b in event.new]
 
     def _show_profile(self, *_events) -> None:
         state = self.state
@@ -302,30 +305,43 @@ class CompareView(StateView):
         chosen = [item.partition(":")[0] for item in state.workload]
         if self._picked.options != names or self._picked.value != chosen:
             self._picked.param.update(options=names, value=chosen)
-        if chosen != [w.benchmark for w in self._weights.objects]:  # not while one is typed in
-            self._weights.objects = [self._weight_input(item) for item in state.workload]
+        shown = [(w.benchmark, w.offered) for w in self._weights.objects]
+        wanted = [(b, bool(state.workload_metrics.get(b))) for b in chosen]
+        if shown != wanted:  # not while a weight is typed in
+            self._weights.objects = [self._workload_item(item) for item in state.workload]
         self._coverage.object = coverage_html(state.covered, state.ranked_profile, state.compared)
         if profile:
             self._profile_python.value = state.snippet(self.sandbox)
             code = escape(self._profile_python.value)
             self._profile_code.object = f"<pre style='overflow-x:auto'>{code}</pre>"
 
-    def _weight_input(self, item: str) -> pn.widgets.FloatInput:
-        benchmark, _, weight = item.partition(":")
+    def _workload_item(self, item: str) -> pn.Row:
+        """A benchmark of the workload: its weight, and the number it is compared on."""
+        benchmark, weight, metric = ([*item.split(":", 2), "", ""])[:3]
         name = next((b.name for b in self.state.benchmarks if b.id == benchmark), benchmark)
-        widget = pn.widgets.FloatInput(
-            label=f"Weight of {name}", value=float(weight or 1), start=0, step=0.5, width=380
+        offered = self.state.workload_metrics.get(benchmark, [])
+        weigh = pn.widgets.FloatInput(
+            label=f"Weight of {name}", value=float(weight or 1), start=0, step=0.5, width=300
+        )
+        metrics = pn.widgets.Select(
+            label="compared on",
+            options={"its headline number": "", **{f"{t} ({p})": p for t, p in offered}},
+            value=metric if metric in {p for _, p in offered} else "",
+            width=240,
+            visible=bool(offered),
         )
 
-        def changed(event) -> None:
+        def changed(_event) -> None:
+            mine = f"{benchmark}:{weigh.value:g}" + (f":{metrics.value}" if metrics.value else "")
             self.state.workload = [
-                f"{benchmark}:{event.new:g}" if it.partition(":")[0] == benchmark else it
-                for it in self.state.workload
+                mine if it.split(":", 1)[0] == benchmark else it for it in self.state.workload
             ]
 
-        widget.param.watch(changed, "value")
-        widget.benchmark = benchmark
-        return widget
+        weigh.param.watch(changed, "value")
+        metrics.param.watch(changed, "value")
+        row = pn.Row(weigh, metrics)
+        row.benchmark, row.offered = benchmark, bool(offered)
+        return row
 
     # -- the address ------------------------------------------------------------------
 
