@@ -81,7 +81,7 @@ def test_five_sessions_under_panel_serve_each_close_their_client(browser, tmp_pa
         for visit in range(5):
             context = browser.new_context()
             page = context.new_page()
-            page.goto(url)
+            page.goto(f"{url}?tab=explore")
             show_every_benchmark(page, timeout=60_000)
             assert connections_to(api_port) > 0, "the session talks to the API"
             context.close()  # the visitor leaves

@@ -60,7 +60,7 @@ def served(sandbox_url, caplog):
 def test_an_admins_session_closes_its_client_when_the_page_goes(browser, served, caplog):
     url, shells = served
     page = browser.new_context().new_page()
-    page.goto(url)
+    page.goto(f"{url}?tab=explore")
     show_every_benchmark(page, timeout=30_000)
     choose_identity(page, "Ada Admin (demo administrator)")
     expect(tab(page, ADMIN_TAB)).to_have_count(1, timeout=30_000)
@@ -80,7 +80,7 @@ def test_an_error_in_a_callback_is_said_in_the_page_and_logged_not_raised(browse
     page = browser.new_context().new_page()
     errors = []
     page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-    page.goto(url)
+    page.goto(f"{url}?tab=explore")
     show_every_benchmark(page, timeout=30_000)
 
     def bug(_event) -> None:  # stands for a defect of ours in any callback
@@ -103,7 +103,7 @@ def test_a_sessions_clicks_and_loads_take_turns_on_one_thread(browser, served):
     both writing the same state."""
     url, shells = served
     page = browser.new_context().new_page()
-    page.goto(url)
+    page.goto(f"{url}?tab=explore")
     menu = page.locator(".benchmark-menu").get_by_role("button", name=re.compile("^Explore "))
     expect(menu.first).to_be_visible(timeout=30_000)
     threads: dict[str, int] = {}
