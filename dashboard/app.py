@@ -138,8 +138,20 @@ def _in_the_address_then_load(shell, state, compare, explorer) -> None:
     shell.identity.keep_in_url()
     shell.keep_tab_in_url()
     pn.state.onload(state.refresh)
-    pn.state.onload(compare.state.start)
     pn.state.onload(explorer.state.start)
+    _compare_when_shown(shell, compare)
+
+
+def _compare_when_shown(shell: AppShell, compare: CompareView) -> None:
+    """Where to run loads when its tab is first shown: on opening the page (its first
+    tab), or later; a link to another tab loads none of it."""
+
+    async def shown(*_events) -> None:
+        if shell.showing_compare() and not compare.state.started:
+            await compare.state.start()
+
+    shell.tabs.param.watch(shown, "active")
+    pn.state.onload(shown)
 
 
 if pn.state.served:

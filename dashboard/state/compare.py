@@ -175,6 +175,11 @@ class CompareState(ClientState):
         self._started = True
         await self._work.run(self._load())
 
+    @property
+    def started(self) -> bool:
+        """Whether :meth:`start` was called (the first answer is under way or in)."""
+        return self._started
+
     async def settled(self) -> None:
         """Wait until the answer to the latest choice is in."""
         while self.loading:

@@ -328,17 +328,15 @@ class AppShell(SessionView):
             self.tabs.remove(self._admin_tab)
         self.admin_view = self._admin_tab = self._admin_for = None
 
+    def showing_compare(self) -> bool:
+        """Whether the open tab is Where to run."""
+        return self.tabs.objects[self.tabs.active] is self._compare_tab
+
     def keep_tab_in_url(self) -> None:
         """Keep the open tab in the page's address (:func:`~.tab_link.keep_tab_in_url`)."""
-        keep_tab_in_url(
-            self.tabs,
-            {
-                "compare": self._compare_tab,
-                "explore": self._explore_tab,
-                "contribute": self._contribute_tab,
-                "latest": self._latest_tab,
-            },
-        )
+        tabs = (self._compare_tab, self._explore_tab, self._contribute_tab, self._latest_tab)
+        names = ("compare", "explore", "contribute", "latest")
+        keep_tab_in_url(self.tabs, dict(zip(names, tabs, strict=True)))
 
     def close(self) -> None:
         """Stop the work of the parts this shell built itself (the session is ending).

@@ -139,3 +139,13 @@ def test_a_workload_of_two_benchmarks_and_a_reload_shows_the_same_view(page, das
         page.wait_for_timeout(100)
     assert again.inner_text() == before
     assert query_of(page) == query
+
+
+def test_a_link_to_explore_leaves_where_to_run_for_when_it_is_opened(page, dashboard_url):
+    page.goto(f"{dashboard_url}?tab=explore")
+    expect(page.get_by_text("Choose a benchmark to explore its results:")).to_be_visible(
+        timeout=30_000
+    )
+    page.locator(".main-tabs").get_by_text("Where to run", exact=True).click()
+    answered(page)
+    assert "tab" not in query_of(page), "the first tab needs no word in the address"
