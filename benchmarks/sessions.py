@@ -63,6 +63,8 @@ class Session:
             self.shell = create_app(url, sandbox=True)
             if query:
                 self.shell.explorer.state.restore(query)
+                # a link to a benchmark opens Explore (the page's address says so)
+                self.shell.tabs.active = self.shell.tabs.objects.index(self.shell._explore_tab)
             self.shell.template().server_doc(self.document)
 
     async def opened(self) -> None:

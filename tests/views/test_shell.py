@@ -314,10 +314,15 @@ async def test_a_load_that_fails_shows_in_the_header_and_retry_loads_it(fresh_sa
 async def test_opening_the_dashboard_with_no_benchmark_chosen_reads_one_page_of_results(
     fresh_sandbox, caplog
 ):
-    """What a page does on opening (the shell's refresh, the explorer's start): the
-    latest uploads are one page; no benchmark's results load until one is chosen."""
+    """What a page does on opening: Where to run (the first tab) reads the largest
+    benchmark's results, and only those; the shell's refresh and the explorer's start
+    read one page of the latest uploads; no other benchmark's results load until one is
+    chosen in the explorer."""
     url = fresh_sandbox().url
-    app = create_app(url, sandbox=True)
+    app = create_app(url, sandbox=True)  # (no page here: its load callbacks run at once)
+    await until(lambda: app.compare.state.result is not None and not app.compare.state.loading)
+    loaded = {key[1] for key in SHARED._copies if key[0] == app.state.client.base_url}
+    assert loaded == {app.compare.state.benchmarks[0].id}
     with caplog.at_level(logging.INFO, logger="dashboard.sandbox.access"):
         await app.state.refresh()
         await app.explorer.state.start()
@@ -326,7 +331,7 @@ async def test_opening_the_dashboard_with_no_benchmark_chosen_reads_one_page_of_
     assert len(pages) == 1, [r.getMessage() for r in pages]
     assert app.explorer.state.population.empty
     assert "Choose a benchmark" in app.explorer.progress._text.object
-    for part in (app.state, app.explorer.state):
+    for part in (app.state, app.explorer.state, app.compare.state):
         part.stop()
     await app.state.client.aclose()
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
+from functools import partial
 
 import numpy as np
 import pandas as pd
@@ -22,7 +23,7 @@ from bokeh.transform import jitter
 
 from dashboard.results.ranking import NO_CLEAR, REFERENCE, TOO_FEW
 
-__all__ = ["COLOURS", "RankedChart", "bar_rows", "dot_rows"]
+__all__ = ["COLOURS", "RankedChart", "bar_rows", "dot_rows", "on_page"]
 
 #: What the colour of a bar says.
 COLOURS = {
@@ -110,16 +111,25 @@ def dot_rows(dots: pd.DataFrame, ranked: pd.DataFrame, lower_is_better: bool) ->
     }
 
 
+def on_page(model, change) -> None:
+    """Run ``change`` of Bokeh's own models (Panel changes its own with care) where the
+    page allows it: under its document's lock, on the server's next turn; at once when
+    no page shows the model yet."""
+    document = model.document
+    if document is not None and document.session_context is not None:
+        document.add_next_tick_callback(change)
+    else:
+        change()
+
+
 class RankedChart(pn.viewable.Viewer):
     """The chart; ``on_pick(group)`` is called when a bar is clicked."""
 
     def __init__(self, on_pick: Callable[[str], None]) -> None:
         super().__init__()
         self._on_pick = on_pick
-        self.box = pn.Column(
-            sizing_mode="stretch_width", min_width=540, styles={"flex": "1 1 540px"}
-        )
-        self._build(200)
+        self.box = pn.Column(sizing_mode="stretch_width")
+        self.figure = None  # made with the first answer, at the height it needs
 
     def _build(self, height: int) -> None:
         """A new figure of ``height``: a figure's size cannot be changed once shown (its
@@ -129,7 +139,6 @@ class RankedChart(pn.viewable.Viewer):
         self.figure = self._figure(height)
         self.pane = pn.pane.Bokeh(self.figure, height=height, sizing_mode="stretch_width")
         self.bars.selected.on_change("indices", self._picked)
-        self.box.objects = [self.pane]
 
     def _figure(self, height: int):
         plot = figure(
@@ -174,19 +183,25 @@ class RankedChart(pn.viewable.Viewer):
         return plot
 
     def show(self, ranked: pd.DataFrame, dots: pd.DataFrame, lower: bool, unit: str) -> None:
-        """Draw ``ranked`` (best first, at the top) and its dots."""
+        """Draw ``ranked`` (best first, at the top) and its dots: in a new figure when
+        the number of groups changed (filled before it is shown), else in the shown one."""
         rows = bar_rows(ranked, lower, unit)
+        height = max(160, 60 + ROW_PX * len(rows["group"]))
+        drawn = partial(self._fill, rows, dot_rows(dots, ranked, lower))
+        if self.figure is not None and height == self.figure.height:
+            on_page(self.figure, drawn)
+            return
+        self._build(height)
+        drawn()
+        self.box.objects = [self.pane]
+
+    def _fill(self, rows: dict, dotted: dict) -> None:
         factors = list(reversed(rows["label"]))  # each group's name says its ratio and n
-        height = max(160, 60 + ROW_PX * len(factors))
-        if height != self.figure.height:
-            self._build(height)
-        dotted = dot_rows(dots, ranked, lower)
         labels = dict(zip(rows["group"], rows["label"], strict=True))
         self.dots.data = {"group": [labels[g] for g in dotted["group"]], "better": dotted["better"]}
         self.bars.selected.indices = []
         self.bars.data = rows
         self.figure.y_range.factors = factors
-
         right = np.nanmax([*rows["high"], *rows["better"], 1.0]) if factors else 2.0
         self.figure.x_range.end = float(right) * 1.25
 

@@ -23,7 +23,7 @@ from dashboard.state.compare import URL_KEYS, CompareState
 from dashboard.views.alerts import alert
 from dashboard.views.base import StateView, choice, offer
 from dashboard.views.compare.cards import CARD_CSS, cards_html, coverage_html
-from dashboard.views.compare.chart import RankedChart
+from dashboard.views.compare.chart import RankedChart, on_page
 from dashboard.views.compare.words import answer_html, legend_html
 from dashboard.views.copy import copy_button
 
@@ -31,17 +31,6 @@ __all__ = ["CompareView"]
 
 PER_LABELS = {"per result": "result", "per vCPU": "core", "per GPU": "GPU"}
 MODES = {"One benchmark": "ranking", "A workload of several": "profile"}
-
-
-def on_page(model, change) -> None:
-    """Run ``change`` of Bokeh's own models (Panel changes its own with care) where the
-    page allows it: under its document's lock, on the server's next turn; at once when
-    no page shows the model yet."""
-    document = model.document
-    if document is not None and document.session_context is not None:
-        document.add_next_tick_callback(change)
-    else:
-        change()
 
 
 class CompareView(StateView):
@@ -58,24 +47,12 @@ class CompareView(StateView):
         self.chart = RankedChart(self._pick)
         self._cards = pn.pane.HTML("", sizing_mode="stretch_width", stylesheets=[CARD_CSS])
         self._spread = pn.pane.HTML("", sizing_mode="stretch_width")
-        self._scaling_source = ColumnDataSource(
-            {"vcpus": [], "speedup": [], "site": [], "colour": []}
-        )
-        self._scaling = self._scaling_plot()
-        self._workload = self._make_workload()
-        self._coverage = pn.pane.HTML("", sizing_mode="stretch_width", stylesheets=[CARD_CSS])
+        self._scaling_source = None  # the plot is made with the first scaling to show
+        self._scaling = pn.Column(sizing_mode="stretch_width")
         self._python = pn.widgets.TextInput(value="")
         self._code = pn.pane.HTML("", sizing_mode="stretch_width")
         self._one = self._one_benchmark()
-        self._profile_python = pn.widgets.TextInput(value="")
-        self._profile_code = pn.pane.HTML("", sizing_mode="stretch_width")
-        self._many = pn.Column(
-            self._workload,
-            self._coverage,
-            copy_button("Copy Python", self._profile_python),
-            self._profile_code,
-            sizing_mode="stretch_width",
-        )
+        self._many = None  # a workload's view, made when first asked for
         # one or the other, swapped rather than hidden (a hidden chart never lays out,
         # and the page would wait for it before counting as loaded)
         self._shown = pn.Column(self._one, sizing_mode="stretch_width")
@@ -161,6 +138,19 @@ class CompareView(StateView):
             sizing_mode="stretch_width", min_width=260,
         )  # fmt: skip
 
+    def _make_many(self) -> pn.Column:
+        """A workload's view: its benchmarks and weights, the coverage, the code."""
+        self._coverage = pn.pane.HTML("", sizing_mode="stretch_width", stylesheets=[CARD_CSS])
+        self._profile_python = pn.widgets.TextInput(value="")
+        self._profile_code = pn.pane.HTML("", sizing_mode="stretch_width")
+        return pn.Column(
+            self._make_workload(),
+            self._coverage,
+            copy_button("Copy Python", self._profile_python),
+            self._profile_code,
+            sizing_mode="stretch_width",
+        )
+
     def _make_workload(self) -> pn.Column:
         self._picked = pn.widgets.MultiChoice(
             label="Benchmarks in the workload", options={}, width=420
@@ -204,16 +194,13 @@ class CompareView(StateView):
         notes = [*found.notes]
         self._notes.object = "".join(f"<div>{escape(n)}</div>" for n in notes)
         self._notes.visible = bool(notes) and state.mode != "profile"
-        on_page(self.chart.figure, partial(self._draw, found, state.lower_is_better, state.unit))
+        self.chart.show(found.ranked, found.dots, state.lower_is_better, state.unit)
+        self._cards_box.height = max(240, self.chart.figure.height)
+        self._show_scaling(found.scaling)
         self._cards.object = cards_html(found.ranked, state.cards)
         self._spread.object = f"<p>{escape(found.spread)}</p>" if found.spread else ""
         self._python.value = state.snippet(self.sandbox)
         self._code.object = f"<pre style='overflow-x:auto'>{escape(self._python.value)}</pre>"
-
-    def _draw(self, found, lower: bool, unit: str) -> None:
-        self.chart.show(found.ranked, found.dots, lower, unit)
-        self._cards_box.height = max(240, self.chart.figure.height)
-        self._show_scaling(found.scaling)
 
     def _offer_choices(self) -> None:
         state = self.state
@@ -252,7 +239,8 @@ class CompareView(StateView):
         self._configuration.visible = bool(keys) and state.mode != "profile"
         offer(self._sites, {name: i for i, name in state.sites}, state.site_ids)
 
-    def _scaling_plot(self) -> pn.Column:
+    def _scaling_plot(self, data: dict) -> pn.pane.Bokeh:
+        self._scaling_source = ColumnDataSource(data)
         plot = figure(height=260, sizing_mode="stretch_width", toolbar_location=None,
                       x_axis_label="vCPUs", y_axis_label="speed-up over the site's smallest",
                       title="Scaling with vCPUs (dashed: ideal)")  # fmt: skip
@@ -261,25 +249,28 @@ class CompareView(StateView):
         plot.line(x=[1, 64], y=[1, 64], line_dash="dashed", color="#9e9e9e")
         plot.legend.location = "top_left"
         plot.y_range.start = 0
-        # Put in its column when there is something to show, taken out when not: a
-        # hidden figure is never laid out, so the page never counts as loaded; and a
-        # Bokeh pane told to show again copies the figure's stylesheets, which Panel refuses.
-        self._scaling_pane = pn.pane.Bokeh(plot, sizing_mode="stretch_width")
-        return pn.Column(sizing_mode="stretch_width")
+        return pn.pane.Bokeh(plot, sizing_mode="stretch_width")
 
     def _show_scaling(self, table) -> None:
+        """The scaling plot, in its column while there is one to show: a hidden figure is
+        never laid out (the page would never count as loaded), and a Bokeh pane told to
+        show again copies the figure's stylesheets, which Panel refuses."""
         if table is None or table.empty:
             self._scaling.objects = []
             return
         palette = ["#0b3d91", "#2e7d32", "#c62828", "#6a1b9a", "#ef6c00", "#00838f", "#5d4037"]
         sites = sorted(table["site"].unique())
         colour = {s: palette[i % len(palette)] for i, s in enumerate(sites)}
-        self._scaling_source.data = {
+        data = {
             "vcpus": list(table["vcpus"]),
             "speedup": list(table["speedup"]),
             "site": [str(s) for s in table["site"]],
             "colour": [colour[s] for s in table["site"]],
         }
+        if self._scaling_source is None:
+            self._scaling_pane = self._scaling_plot(data)
+        else:
+            on_page(self._scaling_source, partial(setattr, self._scaling_source, "data", data))
         if not self._scaling.objects:
             self._scaling.objects = [self._scaling_pane]
 
@@ -292,6 +283,8 @@ class CompareView(StateView):
     def _show_profile(self, *_events) -> None:
         state = self.state
         profile = state.mode == "profile"
+        if profile and self._many is None:
+            self._many = self._make_many()
         wanted = self._many if profile else self._one
         if self._shown.objects != [wanted]:
             self._shown.objects = [wanted]
@@ -301,6 +294,8 @@ class CompareView(StateView):
             widget.visible = not profile and (
                 widget is not self._configuration or self._has_setups()
             )
+        if self._many is None:
+            return
         names = {b.name: b.id for b in state.benchmarks}
         chosen = [item.partition(":")[0] for item in state.workload]
         if self._picked.options != names or self._picked.value != chosen:
