@@ -16,9 +16,10 @@ from dashboard.results.machines import MachineCard
 __all__ = ["CARD_CSS", "cards_html", "coverage_html"]
 
 CARD_CSS = """
-.machine-cards {display: flex; flex-wrap: wrap; gap: 8px;}
+.machine-cards {display: flex; flex-wrap: nowrap; gap: 8px; overflow-x: auto;
+  padding-bottom: 6px;}
 .machine-card {border: 1px solid var(--neutral-stroke-rest, #ccc); border-radius: 6px;
-  padding: 6px 10px; width: 205px; font-size: 13px; line-height: 1.35;}
+  padding: 6px 10px; flex: 0 0 205px; font-size: 13px; line-height: 1.35;}
 .machine-card h4 {margin: 0 0 4px 0; font-size: 13px; overflow-wrap: anywhere;}
 .machine-card .source {color: #757575; font-size: 11px;}
 .machine-card .doubt {color: #8a5a00; font-size: 12px;}

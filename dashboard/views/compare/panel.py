@@ -86,18 +86,17 @@ class CompareView(StateView):
             label="Export ranking (CSV)",
             width=190,
         )
-        self._cards_box = pn.Column(
-            pn.pane.HTML("<b>The machines, best first</b>", margin=(0, 5)),
-            self._cards,
-            width=250,
-            height=400,
-            scroll=True,
-        )
+        # The cards in a strip above the chart (scrolled sideways for more), which keeps
+        # the chart the page's whole width on a narrow window; a FlexBox wrapping them
+        # beside it lays Bokeh's figure out wrongly (its axis labels fall off the canvas).
         return pn.Column(
+            pn.pane.HTML(
+                "<b>The machines, best first</b> (scroll sideways for the rest)",
+                margin=(0, 10),
+            ),
+            self._cards,
             pn.pane.HTML(legend_html(), sizing_mode="stretch_width"),
-            # (a FlexBox that would wrap the cards under the chart on a narrow page lays
-            # Bokeh's figure out wrongly: its axis labels fall off the canvas)
-            pn.Row(self.chart, self._cards_box, sizing_mode="stretch_width"),
+            self.chart,
             self._spread,
             self._scaling,
             pn.Row(csv, copy_button("Copy Python", self._python)),
@@ -195,7 +194,6 @@ class CompareView(StateView):
         self._notes.object = "".join(f"<div>{escape(n)}</div>" for n in notes)
         self._notes.visible = bool(notes) and state.mode != "profile"
         self.chart.show(found.ranked, found.dots, state.lower_is_better, state.unit)
-        self._cards_box.height = max(240, self.chart.figure.height)
         self._show_scaling(found.scaling)
         self._cards.object = cards_html(found.ranked, state.cards)
         self._spread.object = f"<p>{escape(found.spread)}</p>" if found.spread else ""
