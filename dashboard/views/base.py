@@ -3,14 +3,24 @@ options never drop what the state has chosen."""
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from html import escape
+from urllib.parse import parse_qsl, urlencode
 
 import panel as pn
 import param
 
 from dashboard.state import SessionState
 
-__all__ = ["SessionView", "StateView", "choice", "html_label", "offer", "with_counts"]
+__all__ = [
+    "SessionView",
+    "StateView",
+    "choice",
+    "html_label",
+    "keep_in_address",
+    "offer",
+    "with_counts",
+]
 
 
 class StateView(pn.viewable.Viewer):
@@ -111,3 +121,27 @@ def with_counts(options: list[tuple[str, str]], counts: dict[str, int]) -> dict[
         html_label(f"{name} ({counts.get(option_id, 0):,})"): option_id
         for option_id, name in options
     }
+
+
+def keep_in_address(state, keys: Collection[str], watched: list[str]) -> bool:
+    """Restore ``state``'s choices from the page's address (through its own checks, the
+    same as a click's: ``state.restore``), then write them back at every change of the
+    ``watched`` parameters, under their ``keys`` (``state.url_query``), leaving the
+    other views' keys as they are. False where the page has no address (a notebook)."""
+    location = pn.state.location
+    if location is None:
+        return False
+    state.restore(dict(parse_qsl(location.search.lstrip("?"))))
+
+    def write(*_events) -> None:
+        others = [
+            (name, value)
+            for name, value in parse_qsl(location.search.lstrip("?"))
+            if name not in keys
+        ]
+        query = urlencode([*others, *state.url_query().items()])
+        location.search = f"?{query}" if query else ""
+
+    state.param.watch(write, list(watched))
+    write()
+    return True

@@ -12,7 +12,6 @@ from __future__ import annotations
 import io
 from functools import partial
 from html import escape
-from urllib.parse import parse_qsl, urlencode
 
 import panel as pn
 import param
@@ -21,7 +20,7 @@ from bokeh.plotting import figure
 
 from dashboard.state.compare import URL_KEYS, CompareState
 from dashboard.views.alerts import alert
-from dashboard.views.base import StateView, choice, offer
+from dashboard.views.base import StateView, choice, keep_in_address, offer
 from dashboard.views.compare.cards import CARD_CSS, cards_html, coverage_html
 from dashboard.views.compare.chart import RankedChart, on_page
 from dashboard.views.compare.words import answer_html, legend_html
@@ -340,18 +339,4 @@ class CompareView(StateView):
 
     def share_in_url(self) -> None:
         """Keep every choice in the page's address (the explorer keeps its own keys)."""
-        location = pn.state.location
-        if location is None:
-            return
-        self.state.restore(dict(parse_qsl(location.search.lstrip("?"))))
-
-        def write(*_events) -> None:
-            others = [
-                (name, value)
-                for name, value in parse_qsl(location.search.lstrip("?"))
-                if name not in URL_KEYS.values()
-            ]
-            query = urlencode([*others, *self.state.url_query().items()])
-            location.search = f"?{query}" if query else ""
-
-        self.state.param.watch(write, list(URL_KEYS))
+        keep_in_address(self.state, set(URL_KEYS.values()), list(URL_KEYS))

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-from urllib.parse import parse_qsl, urlencode
 
 import panel as pn
 import param
@@ -15,6 +14,7 @@ from dashboard.state.explorer import (
     ExplorerState,
     empty_frame,
 )
+from dashboard.views.base import keep_in_address
 from dashboard.views.copy import copy_button
 from dashboard.views.explore.claim import ClaimPanel
 from dashboard.views.explore.filters import (
@@ -224,22 +224,7 @@ class ResultsExplorer(pn.viewable.Viewer):
         The link's own values go through the state's checks (:meth:`ExplorerState.restore`),
         the same as a click's; from then on every change is written to the URL.
         """
-        location = pn.state.location
-        if location is None:
-            return
-        self.state.restore(dict(parse_qsl(location.search.lstrip("?"))))
-
-        def write(*_events) -> None:
-            others = [
-                (name, value)
-                for name, value in parse_qsl(location.search.lstrip("?"))
-                if name not in URL_PARAMETERS
-            ]
-            query = urlencode([*others, *self.state.url_query().items()])
-            location.search = f"?{query}" if query else ""
-
-        self.state.param.watch(write, list(URL_PARAMETERS))
-        write()
+        keep_in_address(self.state, URL_PARAMETERS, list(URL_PARAMETERS))
 
     def __panel__(self):
         return self._layout
