@@ -107,9 +107,9 @@ class CompareView(StateView):
 
     def _make_controls(self) -> pn.Column:
         state = self.state
-        self._benchmark = choice(pn.widgets.Select, state, "benchmark_id", label="Benchmark",
+        self._benchmark = choice(pn.widgets.Select, state, "benchmark_id", label="Ranked benchmark",
                                  options={}, sizing_mode="stretch_width")  # fmt: skip
-        self._metric = choice(pn.widgets.Select, state, "metric", label="Compare", options={},
+        self._metric = choice(pn.widgets.Select, state, "metric", label="Ranked by", options={},
                               sizing_mode="stretch_width")  # fmt: skip
         self._direction = choice(pn.widgets.Select, state, "direction", label="Better values",
                                  options={"as the schema says": "auto", "lower": "lower",
