@@ -266,7 +266,13 @@ class CompareState(ClientState):
         lower = self._lower(field)
         self._check("configuration", [key for key, _ in prepared.setups], "the configuration")
         self._check("reference", list(prepared.cards), "the reference")
-        chosen_sites = [s for s in self.site_ids if s in {i for i, _ in sites}]
+        known = {i for i, _ in sites}
+        chosen_sites = [s for s in self.site_ids if s in known]
+        if len(chosen_sites) < len(self.site_ids):  # a link's site no result was run at
+            unknown = [s for s in self.site_ids if s not in known]
+            self._refused.append("the site(s) " + ", ".join(quoted(s) for s in unknown))
+            with param.parameterized.discard_events(self):
+                self.site_ids = chosen_sites
         found = answer(
             prepared,
             metric,

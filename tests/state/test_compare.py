@@ -145,9 +145,16 @@ async def test_the_coverage_of_a_workload_is_what_the_api_counts(anonymous_clien
 async def test_a_links_bad_values_are_left_out_and_said(anonymous_client):
     state = await compared(
         anonymous_client,
-        {"metric": "nope.nothing", "workload": '["abc:heavy"]', "per": "per-banana"},
+        {
+            "metric": "nope.nothing",
+            "workload": '["abc:heavy"]',
+            "per": "per-banana",
+            "at": '["no-such-site"]',
+        },
     )
     assert state.metric == "" and state.workload == [] and state.per == "result"
+    assert state.site_ids == [], "a site none of the results was run at is left out"
+    assert "the site(s) 'no-such-site'" in state.notice
     notice = state.notice
     assert notice.startswith("Left out, as nothing here offers it:")
     assert "the metric 'nope.nothing'" in notice
