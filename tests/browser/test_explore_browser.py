@@ -281,7 +281,9 @@ def test_hostile_text_from_the_api_stays_text_in_every_explorer_widget(
     )
     widget(page, "Group by").select_option("tags")
     summary = page.locator(".summary-table")
-    expect(summary.get_by_role("gridcell", name=HOSTILE_TAG, exact=True)).to_have_count(1)
+    expect(summary.get_by_role("gridcell", name=HOSTILE_TAG, exact=True)).to_have_count(
+        1, timeout=20_000
+    )  # the summary is redrawn by group once the choice is in
     page.get_by_text("Plot and summary").scroll_into_view_if_needed()
     page.wait_for_function(f"({POINTS})().length > 0", timeout=15_000)
     tooltip = page.locator(".explore-plot").get_by_text(HOSTILE_TAG)  # its hover, as text
