@@ -128,11 +128,13 @@ class Faulty(httpx.AsyncBaseTransport):
 
 # Tornado's own report of a message it was writing when the browser closed the socket: a
 # race of the server libraries, seen with any Bokeh app (the write's task fails and nobody
-# awaits it), not something a session of ours did.
+# awaits it), not something a session of ours did. Panel 1.10 awaits that write itself and
+# reports the same race in one line of its own (panel/io/document.py), also matched here.
 CLOSED_SOCKET_WRITE = re.compile(
     r"[^\n]*Task exception was never retrieved\n"
     r"future: [^\n]*write_message[^\n]*exception=WebSocketClosedError\(\)>\n"
-    r"(?:(?!Task exception)(?:.|\n))*?^tornado\.websocket\.WebSocketClosedError\n?",
+    r"(?:(?!Task exception)(?:.|\n))*?^tornado\.websocket\.WebSocketClosedError\n?"
+    r"|^[^\n]*WARNING: panel\.io\.document - Failed sending message as connection was closed\n?",
     re.MULTILINE,
 )
 

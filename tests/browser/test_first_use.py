@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import re
+import time
 from urllib.parse import parse_qs, urlencode, urlparse
 
 import httpx
@@ -261,6 +262,22 @@ def contrast(foreground: str, background: str) -> float:
     return (light + 0.05) / (dark + 0.05)
 
 
+#: A cell's colours and its row's background; null while the table is redrawing it (a
+#: redraw may take the cell out of its row between finding it and reading it).
+CELL_COLOURS = """cell => cell.isConnected && cell.parentElement ? [
+  getComputedStyle(cell).color, getComputedStyle(cell).backgroundColor,
+  getComputedStyle(cell.parentElement).backgroundColor] : null"""
+
+
+def settled_colours(page, cell, timeout_s: float = 10) -> list[str]:
+    """The colours of a cell once the table holds it in a row."""
+    deadline = time.monotonic() + timeout_s
+    while (colours := cell.evaluate(CELL_COLOURS)) is None and time.monotonic() < deadline:
+        page.wait_for_timeout(200)
+    assert colours is not None, "the cell stayed out of its row"
+    return colours
+
+
 @pytest.mark.parametrize("theme", ["default", "dark"])
 def test_the_comparison_is_readable_in_both_themes(page, dashboard_url, theme):
     """Point 10: differing rows, and every header whole."""
@@ -274,10 +291,7 @@ def test_the_comparison_is_readable_in_both_themes(page, dashboard_url, theme):
     comparison = page.locator(".compare-table")
     differing = comparison.get_by_role("gridcell", name="flavor", exact=True)
     expect(differing).to_be_visible(timeout=10_000)
-    colours = differing.evaluate(
-        "cell => [getComputedStyle(cell).color, getComputedStyle(cell).backgroundColor,"
-        " getComputedStyle(cell.parentElement).backgroundColor]"
-    )
+    colours = settled_colours(page, differing)
     background = colours[1] if "0, 0, 0, 0" not in colours[1] else colours[2]
     assert contrast(colours[0], background) >= 4.5, colours
     titles = comparison.locator(".tabulator-col-title").filter(has_text=re.compile(r"\w"))

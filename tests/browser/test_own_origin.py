@@ -26,7 +26,7 @@ SHOWN_TAB_TITLES = """() => Array.from(Bokeh.index.query(
 PENDING = re.compile(r" \(\d+ pending\)$")
 
 
-def open_every_tab(page, expected: set[str], timeout_s: float = 60) -> set[str]:
+def open_every_tab(page, expected: set[str], timeout_s: float = 120) -> set[str]:
     """Open each tab, and in it each inner tab (shown once its outer tab is open).
 
     A tab's inner tabs are built when it is first opened, so on a busy server they may
@@ -41,15 +41,24 @@ def open_every_tab(page, expected: set[str], timeout_s: float = 60) -> set[str]:
         except PlaywrightError:
             return []
 
+    def open_tab(path: tuple[str, ...]) -> bool:
+        """Click the tabs of ``path`` in turn; False if one could not be clicked yet."""
+        for outer in path:  # the tabs above it first: they were left meanwhile
+            # "Admin" becomes "Admin (3 pending)" once its queue is in: either is it
+            base = re.escape(PENDING.sub("", outer))
+            titled = re.compile(rf"^{base}( \(\d+ pending\))?$")
+            try:
+                tab(page, titled).first.click(timeout=15_000)
+            except PlaywrightError:  # redrawn meanwhile (a tab's title, its inner tabs)
+                return False
+        return True
+
     def visit(path: tuple[str, ...], walked: set[str]) -> None:
         for name in names():
             if name in walked or name in path:
                 continue
-            for outer in (*path, name):  # the tabs above it first: they were left meanwhile
-                # "Admin" becomes "Admin (3 pending)" once its queue is in: either is it
-                base = re.escape(PENDING.sub("", outer))
-                titled = re.compile(rf"^{base}( \(\d+ pending\))?$")
-                tab(page, titled).first.click(timeout=30_000)
+            if not open_tab((*path, name)):
+                continue  # the next walk tries it again
             walked.add(name)
             opened.add(PENDING.sub("", name))
             page.wait_for_timeout(500)
