@@ -290,7 +290,8 @@ class ExplorerState(FilterChoices, ExplorerOutput, ClientState):
                 self.notice = "Not carried over to this benchmark: " + "; ".join(dropped) + "."
             else:
                 self.notice = self._left_out(dropped) if dropped else ""
-        self.refilter()
+            # in the same batch: no view sees the new results with the previous rows left
+            self.refilter()
         self._shown = loaded
         if loaded.later:  # a large load: its other columns are made once this is shown
             self._rest = asyncio.ensure_future(self._completed(loaded))

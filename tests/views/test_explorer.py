@@ -19,6 +19,7 @@ from dashboard.schema.fields import field_labels
 from dashboard.state.explorer import EVERY_BENCHMARK, URL_PARAMETERS, ExplorerState
 from dashboard.views.explore.explorer import ResultsExplorer
 from dashboard.views.explore.filters import ALL_BENCHMARKS
+from dashboard.views.explore.table import LargeTabulator
 
 
 async def test_the_explorer_view_exposes_the_filtered_rows_as_a_dataframe(sandbox_url):
@@ -40,6 +41,36 @@ async def test_the_explorer_view_exposes_the_filtered_rows_as_a_dataframe(sandbo
     view.state.json_filters = ["machine.cpu.count >= 8"]
     assert len(view.value) == len(view.state.filtered) < len(view.state.population)
     view.__panel__().get_root(Document())  # and renders with everything loaded
+    await client.aclose()
+
+
+async def test_a_switch_of_benchmark_gives_the_table_the_new_rows_and_their_columns_at_once(
+    sandbox_url,
+):
+    """The table is never handed the new benchmark's columns over the previous one's rows.
+
+    Such a table was sent to the page twice in one turn of the server: under load, the
+    browser kept the first, without the schema's columns (seen in CI).
+    """
+    client = PerfClient(sandbox_url)
+    view = ResultsExplorer(ExplorerState(client=client))
+    view.__panel__().get_root(Document())
+    (table,) = view.table.__panel__().select(LargeTabulator)
+    await view.state.start()
+    view.state.benchmark_id = EVERY_BENCHMARK
+    await until(lambda: len(view.state.population) and not view.state.loading)
+    given: list = []
+    table.param.watch(lambda event: given.append(event.new), "value")
+    chosen = (await flagship(client)).id
+    view.state.benchmark_id = chosen
+    await until(lambda: set(view.value["benchmark_id"]) == {chosen} and not view.state.loading)
+    ids = set(view.state.population["id"])
+    assert given, "the table was given the new rows"
+    for rows in given:
+        assert set(rows["id"]) <= ids, "only the chosen benchmark's rows"
+        assert [c for c in rows.columns if c.startswith("json.")] == [
+            f"json.{path}" for path in view.state.columns
+        ], "and the columns of its schema with them"
     await client.aclose()
 
 
