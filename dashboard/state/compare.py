@@ -246,11 +246,18 @@ class CompareState(ClientState):
         return loaded, made
 
     def _check(self, name: str, offered, what: str) -> None:
+        """Leave out (and say) a choice, or each of a list's choices, not ``offered``."""
         value = getattr(self, name)
-        if value and value not in offered:
-            self._refused.append(f"{what} {quoted(value)}")
+        if isinstance(value, list):
+            unknown = [v for v in value if v not in offered]
+            kept = [v for v in value if v in offered]
+        else:
+            unknown = [value] if value and value not in offered else []
+            kept = self.param[name].default
+        if unknown:
+            self._refused.append(f"{what} " + ", ".join(quoted(v) for v in unknown))
             with param.parameterized.discard_events(self):
-                setattr(self, name, self.param[name].default)
+                setattr(self, name, kept)
 
     async def _ranking(self) -> None:
         if not self.benchmarks:
@@ -266,13 +273,7 @@ class CompareState(ClientState):
         lower = self._lower(field)
         self._check("configuration", [key for key, _ in prepared.setups], "the configuration")
         self._check("reference", list(prepared.cards), "the reference")
-        known = {i for i, _ in sites}
-        chosen_sites = [s for s in self.site_ids if s in known]
-        if len(chosen_sites) < len(self.site_ids):  # a link's site no result was run at
-            unknown = [s for s in self.site_ids if s not in known]
-            self._refused.append("the site(s) " + ", ".join(quoted(s) for s in unknown))
-            with param.parameterized.discard_events(self):
-                self.site_ids = chosen_sites
+        self._check("site_ids", {i for i, _ in sites}, "the site(s)")  # none ran there
         found = answer(
             prepared,
             metric,
@@ -280,7 +281,7 @@ class CompareState(ClientState):
             reference=self.reference or "",
             configuration=self.configuration or "",
             per=self.per,
-            site_ids=chosen_sites,
+            site_ids=self.site_ids,
         )
         self.param.update(
             metrics=numbers,
